@@ -1,0 +1,53 @@
+"""Events: what happened. Appended to the journal with a gap-free sequence number."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    at: datetime
+
+
+class WorkshopStarted(_Event):
+    type: Literal["workshop_started"] = "workshop_started"
+
+
+class PhaseChanged(_Event):
+    """The workshop left phase ``left`` (None from the lobby) and entered ``entered``."""
+
+    type: Literal["phase_changed"] = "phase_changed"
+    left: int | None
+    entered: int
+
+
+class Paused(_Event):
+    type: Literal["paused"] = "paused"
+    phase: int
+
+
+class Resumed(_Event):
+    type: Literal["resumed"] = "resumed"
+    phase: int
+
+
+class Extended(_Event):
+    """``seconds`` is what the phase's budget grew by (an overrun is absorbed first)."""
+
+    type: Literal["extended"] = "extended"
+    phase: int
+    seconds: int
+
+
+class WorkshopEnded(_Event):
+    type: Literal["workshop_ended"] = "workshop_ended"
+    phase: int | None
+
+
+MachineEvent = WorkshopStarted | PhaseChanged | Paused | Resumed | Extended | WorkshopEnded
+Event = Annotated[MachineEvent, Field(discriminator="type")]
+EVENTS: TypeAdapter[MachineEvent] = TypeAdapter(Event)
