@@ -1,0 +1,166 @@
+"""facilitator serve | agendas check | demo — one line per error, exit status 1 on failure."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from facilitator.settings import Settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    try:
+        result: int = args.run(args)
+        return result
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the last line of defence: one line, never a traceback
+        print(f"facilitator: error: {_one_line(exc)}", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="facilitator", description=__doc__)
+    commands = parser.add_subparsers(title="commands")
+
+    serve = commands.add_parser(
+        "serve", help="run the server (SQLite and in-memory hub by default)"
+    )
+    _common(serve)
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default 8000)")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="processes (needs --broker-url redis://…)"
+    )
+    serve.set_defaults(run=_serve)
+
+    agendas = commands.add_parser("agendas", help="work with agenda files")
+    agenda_commands = agendas.add_subparsers(title="agenda commands")
+    check = agenda_commands.add_parser("check", help="validate agenda and programme files")
+    check.add_argument("paths", nargs="*", type=Path, help="files (default: the shipped agendas)")
+    check.set_defaults(run=_check)
+
+    demo = commands.add_parser("demo", help="create the Solrød programme and print its links")
+    _common(demo)
+    demo.add_argument("--programme", type=Path, help="programme file (default: the Solrød one)")
+    demo.add_argument("--json", action="store_true", help="print the links as JSON")
+    demo.set_defaults(run=_demo)
+    return parser
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--database-url", help="SQLAlchemy URL (default: SQLite in data/)")
+    parser.add_argument("--broker-url", help="memory:// (default) or redis://host:6379/0")
+    parser.add_argument("--data-dir", type=Path, help="where the SQLite file and secret live")
+    parser.add_argument("--public-url", help="how phones reach this server, for the links")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    """Settings from the environment, with the command line's options on top.
+
+    The options are also written to the environment, so that uvicorn's worker processes,
+    which build their own app, read the same settings.
+    """
+    for name in ("database_url", "broker_url", "data_dir", "public_url", "host", "port"):
+        value = getattr(args, name, None)
+        if value is not None:
+            os.environ[f"FACILITATOR_{name.upper()}"] = str(value)
+    return Settings()
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from facilitator.store.db import make_engine
+    from facilitator.store.migrate import upgrade
+
+    settings = _settings(args)
+    if args.workers > 1 and settings.broker_url.startswith("memory:"):
+        raise SystemExit("facilitator: error: several workers need --broker-url redis://…")
+    # Fail here, in one line, rather than inside the server's start-up.
+    upgrade(make_engine(settings.resolved_database_url()))
+    print(f"facilitator: serving on {settings.base_url()}", file=sys.stderr)
+    uvicorn.run(
+        "facilitator.web.asgi:app",
+        host=settings.host,
+        port=settings.port,
+        workers=args.workers,
+        ws="websockets",
+        ws_max_size=64 * 1024,  # commands are small; big frames are abuse
+        ws_per_message_deflate=False,  # no compression bombs
+        ws_ping_interval=15,  # phones sleep; find dead sockets
+        ws_ping_timeout=15,
+        proxy_headers=False,
+        log_level="info",
+        env_file=None,
+    )
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from facilitator.agenda import check_files
+    from facilitator.paths import AGENDAS
+
+    paths = list(args.paths) or sorted(AGENDAS.glob("*.yaml"))
+    problems = check_files(paths)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) in {len(paths)} file(s)", file=sys.stderr)
+        return 1
+    print(f"{len(paths)} file(s) OK")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from facilitator.agenda import DEFAULT_PROGRAMME, load_programme
+    from facilitator.clock import system_clock
+    from facilitator.programme import create_programme
+    from facilitator.store.db import make_engine
+    from facilitator.store.migrate import upgrade
+
+    settings = _settings(args)
+    programme = load_programme(args.programme or DEFAULT_PROGRAMME)
+    engine = make_engine(settings.resolved_database_url())
+    upgrade(engine)
+    links = create_programme(
+        engine,
+        programme,
+        clock=system_clock,
+        base_url=settings.base_url(),
+        language=settings.language,
+    )
+    if args.json:
+        print(
+            json.dumps(
+                {"programme": programme.key, "workshops": [link.as_dict() for link in links]},
+                indent=2,
+            )
+        )
+        return 0
+    print(f"{programme.title.get(settings.language)}")
+    for number, link in enumerate(links, start=1):
+        codes = f"join code {link.join_code}, leader code {link.leader_code}"
+        print(f"\n{number}. {link.title}  ({codes})")
+        print(f"   facilitator: {link.facilitator}")
+        print(f"   participant: {link.participant}")
+        print(f"   projector:   {link.projector}")
+    return 0
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,173 @@
+"""A room is one live workshop in this process: apply → persist → publish, in order.
+
+Commands are applied one at a time (an asyncio lock). The decision and the write happen in
+a worker thread inside one transaction; the in-memory state moves on only after the commit,
+and the hub hears of the new sequence number only after that. Across processes the
+workshop's seq column is claimed with a compare-and-set, so a stale room reloads and retries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+
+from facilitator.agenda import Agenda
+from facilitator.clock import Clock
+from facilitator.core import workshop as core
+from facilitator.core.actors import Actor
+from facilitator.core.errors import Refusal
+from facilitator.live.hub import Hub
+from facilitator.store import workshops as store
+from facilitator.store.db import session_scope
+
+_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Accepted:
+    seq: int
+    replayed: bool = False  # True when a retried client id was answered from its receipt
+
+
+Outcome = Accepted | Refusal
+
+
+class WorkshopNotFound(Exception):
+    pass
+
+
+def channel(workshop_id: str) -> str:
+    return f"workshop:{workshop_id}"
+
+
+class Room:
+    def __init__(
+        self,
+        workshop_id: str,
+        agenda: Agenda,
+        state: core.WorkshopState,
+        seq: int,
+        *,
+        engine: Engine,
+        hub: Hub,
+        clock: Clock,
+    ) -> None:
+        self.workshop_id = workshop_id
+        self.agenda = agenda
+        self.state = state
+        self.seq = seq
+        self._engine = engine
+        self._hub = hub
+        self._clock = clock
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    def load(cls, workshop_id: str, *, engine: Engine, hub: Hub, clock: Clock) -> Room:
+        with session_scope(engine) as session:
+            row = store.get_workshop(session, workshop_id=workshop_id)
+            if row is None:
+                raise WorkshopNotFound(workshop_id)
+            state = store.restore(session, workshop=row)
+            return cls(
+                workshop_id,
+                store.agenda_of(row),
+                state,
+                row.seq,
+                engine=engine,
+                hub=hub,
+                clock=clock,
+            )
+
+    async def submit(self, command: core.Command, actor: Actor, client_id: str | None) -> Outcome:
+        async with self._lock:
+            outcome = await asyncio.to_thread(self._apply, command, actor, client_id)
+        if isinstance(outcome, Accepted) and not outcome.replayed:
+            await self._hub.publish(channel(self.workshop_id), json.dumps({"seq": outcome.seq}))
+        return outcome
+
+    async def refresh(self) -> None:
+        """Catch up with writes made by another process."""
+        async with self._lock:
+            await asyncio.to_thread(self._reload_if_stale)
+
+    def _apply(self, command: core.Command, actor: Actor, client_id: str | None) -> Outcome:
+        for _attempt in range(_ATTEMPTS):
+            try:
+                return self._apply_once(command, actor, client_id)
+            except (store.StaleWriter, IntegrityError):
+                self._reload_if_stale()
+        raise RuntimeError(f"workshop {self.workshop_id}: could not claim the next seq")
+
+    def _apply_once(self, command: core.Command, actor: Actor, client_id: str | None) -> Outcome:
+        with session_scope(self._engine) as session:
+            if client_id is not None:
+                receipt = store.find_receipt(
+                    session, workshop_id=self.workshop_id, client_id=client_id
+                )
+                if receipt is not None:
+                    return Accepted(seq=receipt.seq, replayed=True)
+            if store.current_seq(session, workshop_id=self.workshop_id) != self.seq:
+                raise store.StaleWriter(self.workshop_id)
+            now = self._clock()
+            decided = core.decide(self.state, command, actor, now)
+            if isinstance(decided, Refusal):
+                return decided
+            after = core.fold(self.state, decided)
+            seq = store.record(
+                session,
+                workshop_id=self.workshop_id,
+                seq=self.seq,
+                before=self.state,
+                after=after,
+                events=decided,
+                actor=actor,
+                client_id=client_id,
+                now=now,
+            )
+        # Committed: only now does this process believe it.
+        self.state, self.seq = after, seq
+        return Accepted(seq=seq)
+
+    def _reload_if_stale(self) -> None:
+        with session_scope(self._engine) as session:
+            row = store.get_workshop(session, workshop_id=self.workshop_id)
+            if row is None:
+                raise WorkshopNotFound(self.workshop_id)
+            if row.seq != self.seq:
+                self.state, self.seq = store.restore(session, workshop=row), row.seq
+
+
+class Rooms:
+    """The rooms of this process, loaded from the database on first use."""
+
+    def __init__(self, *, engine: Engine, hub: Hub, clock: Clock) -> None:
+        self._engine = engine
+        self._hub = hub
+        self._clock = clock
+        self._rooms: dict[str, Room] = {}
+        self._lock = asyncio.Lock()
+
+    @property
+    def hub(self) -> Hub:
+        return self._hub
+
+    @property
+    def clock(self) -> Clock:
+        return self._clock
+
+    async def get(self, workshop_id: str) -> Room:
+        room = self._rooms.get(workshop_id)
+        if room is not None:
+            return room
+        async with self._lock:
+            room = self._rooms.get(workshop_id)
+            if room is None:
+                room = await asyncio.to_thread(
+                    Room.load, workshop_id, engine=self._engine, hub=self._hub, clock=self._clock
+                )
+                self._rooms[workshop_id] = room
+            return room

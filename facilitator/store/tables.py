@@ -1,0 +1,92 @@
+"""The tables. Rows are the truth; the journal is the timeline of how they came to be."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from facilitator.store.types import UTCDateTime
+
+
+def _when(nullable: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable))
+
+
+class Programme(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=32)
+    key: str = Field(index=True, max_length=80)
+    spec: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))  # programme as loaded
+    created_at: datetime = _when()
+
+
+class Workshop(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=32)
+    programme_id: str | None = Field(default=None, foreign_key="programme.id", index=True)
+    position: int = 0  # order within the programme
+    key: str = Field(max_length=80)
+    agenda: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))  # snapshot at creation
+    join_code: str = Field(unique=True, max_length=16)
+    leader_code: str = Field(unique=True, max_length=16)
+    facilitator_token: str = Field(max_length=64)
+    projector_token: str = Field(max_length=64)
+    status: str = Field(default="lobby", max_length=16)
+    phase: int | None = None
+    since: datetime | None = _when(nullable=True)
+    seq: int = 0  # the last journal sequence number
+    created_at: datetime = _when()
+
+
+class PhaseRun(SQLModel, table=True):
+    """One phase's clock within a workshop: its budget, use, visits and pauses."""
+
+    __tablename__ = "phase_run"
+    workshop_id: str = Field(foreign_key="workshop.id", primary_key=True, max_length=32)
+    phase: int = Field(primary_key=True)
+    planned: int
+    extra: int = 0
+    used: float = 0.0
+    pauses: int = 0
+    started_at: datetime | None = _when(nullable=True)
+    ended_at: datetime | None = _when(nullable=True)
+
+
+class JournalEntry(SQLModel, table=True):
+    """Append-only. (workshop_id, seq) is the primary key: gaps are impossible to skip
+    silently and a stale writer in another process fails on insert and retries."""
+
+    __tablename__ = "journal"
+    workshop_id: str = Field(foreign_key="workshop.id", primary_key=True, max_length=32)
+    seq: int = Field(primary_key=True)
+    type: str = Field(max_length=40)
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    actor_role: str = Field(max_length=16)
+    actor_id: str | None = Field(default=None, max_length=32)
+    at: datetime = _when()
+
+
+class Receipt(SQLModel, table=True):
+    """The first answer to a client-made command id, so a retry is answered, not re-applied."""
+
+    __table_args__ = (UniqueConstraint("workshop_id", "client_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: str = Field(foreign_key="workshop.id", max_length=32)
+    client_id: str = Field(max_length=64)
+    seq: int
+    result: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    at: datetime = _when()
+
+
+class Participant(SQLModel, table=True):
+    """A person in a programme; no account, recognised by a token kept in a cookie."""
+
+    id: str = Field(primary_key=True, max_length=32)
+    programme_id: str | None = Field(default=None, foreign_key="programme.id", index=True)
+    workshop_id: str = Field(foreign_key="workshop.id", index=True, max_length=32)
+    name: str = Field(max_length=80)
+    department: str = Field(default="", max_length=80)
+    role: str = Field(default="participant", max_length=16)
+    token: str = Field(unique=True, max_length=64)
+    created_at: datetime = _when()

@@ -1,0 +1,200 @@
+"""Data functions for workshops: create, find, restore, and record a decided change.
+
+``record`` writes the changed rows, the journal entries and the command's receipt in the
+caller's transaction, so they commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from facilitator.agenda import Agenda
+from facilitator.core.actors import Actor
+from facilitator.core.events import MachineEvent
+from facilitator.core.machine import MachineState, PhaseClock, Status
+from facilitator.core.workshop import WorkshopState
+from facilitator.store.tables import JournalEntry, PhaseRun, Receipt, Workshop
+
+# No 0/O, 1/I/L: codes are read off a wall and typed on a phone.
+_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+class StaleWriter(Exception):
+    """Another process advanced the workshop first; reload and decide again."""
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def new_code(length: int = 6) -> str:
+    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(length))
+
+
+def create_workshop(
+    session: Session,
+    *,
+    agenda: Agenda,
+    now: datetime,
+    programme_id: str | None = None,
+    position: int = 0,
+) -> Workshop:
+    workshop = Workshop(
+        id=new_id(),
+        programme_id=programme_id,
+        position=position,
+        key=agenda.key,
+        agenda=agenda.model_dump(mode="json"),
+        join_code=new_code(),
+        leader_code=new_code(),
+        facilitator_token=secrets.token_urlsafe(24),
+        projector_token=secrets.token_urlsafe(24),
+        created_at=now,
+    )
+    session.add(workshop)
+    session.flush()  # the phase rows reference it; no ORM relationship orders the inserts
+    for index, phase in enumerate(agenda.phases):
+        session.add(PhaseRun(workshop_id=workshop.id, phase=index, planned=60 * phase.minutes))
+    session.flush()
+    return workshop
+
+
+def get_workshop(session: Session, *, workshop_id: str) -> Workshop | None:
+    return session.get(Workshop, workshop_id)
+
+
+def workshop_by_join_code(session: Session, *, code: str) -> Workshop | None:
+    statement = select(Workshop).where(Workshop.join_code == code.strip().upper())
+    return session.exec(statement).first()
+
+
+def agenda_of(workshop: Workshop) -> Agenda:
+    return Agenda.model_validate(workshop.agenda)
+
+
+def restore(session: Session, *, workshop: Workshop) -> WorkshopState:
+    """The workshop's state exactly as last committed."""
+    runs = session.exec(
+        select(PhaseRun).where(PhaseRun.workshop_id == workshop.id).order_by(col(PhaseRun.phase))
+    ).all()
+    clocks = tuple(
+        PhaseClock(
+            planned=run.planned,
+            extra=run.extra,
+            used=run.used,
+            started_at=run.started_at,
+            ended_at=run.ended_at,
+            pauses=run.pauses,
+        )
+        for run in runs
+    )
+    machine = MachineState(Status(workshop.status), workshop.phase, workshop.since, clocks)
+    return WorkshopState(machine=machine)
+
+
+def current_seq(session: Session, *, workshop_id: str) -> int | None:
+    return session.exec(select(Workshop.seq).where(Workshop.id == workshop_id)).first()
+
+
+def find_receipt(session: Session, *, workshop_id: str, client_id: str) -> Receipt | None:
+    statement = select(Receipt).where(
+        Receipt.workshop_id == workshop_id, Receipt.client_id == client_id
+    )
+    return session.exec(statement).first()
+
+
+def record(
+    session: Session,
+    *,
+    workshop_id: str,
+    seq: int,
+    before: WorkshopState,
+    after: WorkshopState,
+    events: Sequence[MachineEvent],
+    actor: Actor,
+    client_id: str | None,
+    now: datetime,
+) -> int:
+    """Write one decided command. Returns the new last sequence number.
+
+    Raises StaleWriter when the workshop's seq is no longer ``seq`` (another process won).
+    """
+    last = seq + len(events)
+    claimed = session.execute(
+        update(Workshop)
+        .where(col(Workshop.id) == workshop_id, col(Workshop.seq) == seq)
+        .values(
+            seq=last,
+            status=after.machine.status.value,
+            phase=after.machine.phase,
+            since=after.machine.since,
+        )
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise StaleWriter(workshop_id)
+    _write_changed_clocks(session, workshop_id, before.machine, after.machine)
+    for offset, event in enumerate(events, start=1):
+        session.add(
+            JournalEntry(
+                workshop_id=workshop_id,
+                seq=seq + offset,
+                type=event.type,
+                payload=event.model_dump(mode="json", exclude={"type", "at"}),
+                actor_role=actor.role.value,
+                actor_id=actor.participant_id,
+                at=event.at,
+            )
+        )
+    if client_id is not None:
+        session.add(
+            Receipt(
+                workshop_id=workshop_id,
+                client_id=client_id,
+                seq=last,
+                result={"seq": last},
+                at=now,
+            )
+        )
+    session.flush()
+    return last
+
+
+def _write_changed_clocks(
+    session: Session, workshop_id: str, before: MachineState, after: MachineState
+) -> None:
+    for index, (old, new) in enumerate(zip(before.clocks, after.clocks, strict=True)):
+        if old == new:
+            continue
+        session.execute(
+            update(PhaseRun)
+            .where(col(PhaseRun.workshop_id) == workshop_id, col(PhaseRun.phase) == index)
+            .values(
+                extra=new.extra,
+                used=new.used,
+                pauses=new.pauses,
+                started_at=new.started_at,
+                ended_at=new.ended_at,
+            )
+        )
+
+
+def journal_since(
+    session: Session, *, workshop_id: str, after: int, limit: int = 500
+) -> list[dict[str, Any]]:
+    statement = (
+        select(JournalEntry)
+        .where(JournalEntry.workshop_id == workshop_id, col(JournalEntry.seq) > after)
+        .order_by(col(JournalEntry.seq))
+        .limit(limit)
+    )
+    return [
+        {"seq": entry.seq, "type": entry.type, "at": entry.at.isoformat(), **entry.payload}
+        for entry in session.exec(statement)
+    ]

@@ -1,0 +1,109 @@
+"""create_app: the Starlette application with its lifespan and its error pages."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.exc import OperationalError
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+
+from facilitator.clock import Clock, system_clock
+from facilitator.live.hub import hub_from_url
+from facilitator.live.room import Rooms, WorkshopNotFound
+from facilitator.live.socket import workshop_socket
+from facilitator.paths import STATIC
+from facilitator.settings import Settings
+from facilitator.store.db import DatabaseUnavailable, make_engine
+from facilitator.store.migrate import upgrade
+from facilitator.web import i18n
+from facilitator.web.pages import Denied, NotFound, routes
+from facilitator.web.render import Renderer, language_of
+from facilitator.web.services import Services
+
+log = logging.getLogger("facilitator")
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock = system_clock) -> Starlette:
+    settings = settings or Settings()
+    renderer = Renderer()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        engine = make_engine(settings.resolved_database_url())
+        await asyncio.to_thread(upgrade, engine)
+        hub = hub_from_url(settings.broker_url)
+        app.state.services = Services(
+            settings=settings,
+            engine=engine,
+            hub=hub,
+            rooms=Rooms(engine=engine, hub=hub, clock=clock),
+            renderer=renderer,
+            clock=clock,
+        )
+        try:
+            yield
+        finally:
+            await hub.close()
+            engine.dispose()
+
+    def error(request: Request, msgid: str, status: int) -> Response:
+        message = i18n.gettext(language_of(request), msgid)
+        if "application/json" in request.headers.get("accept", "") or request.url.path.endswith(
+            ("/state", "/commands", "/healthz")
+        ):
+            return JSONResponse({"ok": False, "error": message}, status_code=status)
+        return renderer.page(request, "error.html", {"message": message}, status_code=status)
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        msgid = exc.message if isinstance(exc, NotFound) else "Page not found."
+        return error(request, msgid, 404)
+
+    async def denied(request: Request, _exc: Exception) -> Response:
+        return error(request, "You are not allowed to do that.", 403)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        if exc.status_code == 404:
+            return error(request, "Page not found.", 404)
+        if exc.status_code == 405:
+            return error(request, "The request was malformed.", 405)
+        return error(request, "The request was malformed.", exc.status_code)
+
+    async def database_down(request: Request, exc: Exception) -> Response:
+        log.error("database unavailable: %s", exc)
+        return error(
+            request, "The database cannot be written to right now; nothing was changed.", 503
+        )
+
+    async def server_error(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s", request.url.path, exc_info=exc)
+        return error(request, "Something went wrong on our side. Please try again.", 500)
+
+    return Starlette(
+        routes=[
+            *routes,
+            WebSocketRoute("/w/{workshop_id}/ws", workshop_socket),
+            Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        ],
+        middleware=[Middleware(GZipMiddleware, minimum_size=500)],
+        exception_handlers={
+            NotFound: not_found,
+            WorkshopNotFound: not_found,
+            Denied: denied,
+            HTTPException: http_error,
+            DatabaseUnavailable: database_down,
+            OperationalError: database_down,
+            Exception: server_error,
+        },
+        lifespan=lifespan,
+    )

@@ -1,0 +1,47 @@
+"""Turning a request body into a command, and an outcome into the answer the client wants."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import ValidationError
+
+from facilitator.core.commands import COMMANDS, MachineCommand
+
+MAX_BODY = 16 * 1024
+MAX_CLIENT_ID = 64
+
+
+class BadCommand(Exception):
+    """The body is not a command we understand; ``message`` is an English msgid."""
+
+    def __init__(self, message: str = "The request was malformed.") -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def parse(fields: dict[str, Any]) -> tuple[MachineCommand, str | None]:
+    """A command and its client-made id from already-decoded fields."""
+    fields = dict(fields)
+    client_id = fields.pop("client_id", None)
+    if client_id is not None and (
+        not isinstance(client_id, str) or not 0 < len(client_id) <= MAX_CLIENT_ID
+    ):
+        raise BadCommand()
+    try:
+        return COMMANDS.validate_python(fields), client_id
+    except ValidationError as exc:
+        raise BadCommand() from exc
+
+
+def parse_json(raw: bytes | str) -> tuple[MachineCommand, str | None]:
+    if len(raw) > MAX_BODY:
+        raise BadCommand("The message is too large.")
+    try:
+        fields = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadCommand() from exc
+    if not isinstance(fields, dict):
+        raise BadCommand()
+    return parse(fields)

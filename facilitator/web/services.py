@@ -1,0 +1,29 @@
+"""What a request handler may use, built once by the app's lifespan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from starlette.requests import HTTPConnection
+
+from facilitator.clock import Clock
+from facilitator.live.hub import Hub
+from facilitator.live.room import Rooms
+from facilitator.settings import Settings
+from facilitator.web.render import Renderer
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: Engine
+    hub: Hub
+    rooms: Rooms
+    renderer: Renderer
+    clock: Clock
+
+
+def services(connection: HTTPConnection) -> Services:
+    found: Services = connection.app.state.services
+    return found

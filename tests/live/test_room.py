@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import asyncio
+import json
+
+from sqlalchemy import Engine
+from sqlmodel import select
+
+from facilitator.agenda import Agenda
+from facilitator.core.actors import FACILITATOR, Actor, Role
+from facilitator.core.commands import Extend, Next, Pause, Start
+from facilitator.core.errors import Refusal
+from facilitator.core.machine import Status
+from facilitator.live.hub import MemoryHub
+from facilitator.live.room import Accepted, Room, channel
+from facilitator.store import workshops as store
+from facilitator.store.db import session_scope
+from facilitator.store.tables import JournalEntry
+from tests.conftest import FakeClock
+
+
+def new_room(engine: Engine, agenda: Agenda, clock: FakeClock, hub: MemoryHub) -> Room:
+    with session_scope(engine) as session:
+        row = store.create_workshop(session, agenda=agenda, now=clock())
+    return Room.load(row.id, engine=engine, hub=hub, clock=clock)
+
+
+def journal(engine: Engine, workshop_id: str) -> list[int]:
+    with session_scope(engine) as session:
+        query = select(JournalEntry.seq).where(JournalEntry.workshop_id == workshop_id)
+        return sorted(session.exec(query))
+
+
+async def test_an_accepted_command_is_committed_before_anyone_hears_of_it(
+    engine: Engine, agenda: Agenda, clock: FakeClock
+) -> None:
+    hub = MemoryHub()
+    room = new_room(engine, agenda, clock, hub)
+    async with hub.subscribe(channel(room.workshop_id)) as subscription:
+        outcome = await room.submit(Start(), FACILITATOR, "c1")
+        notice = json.loads(await asyncio.wait_for(subscription.get(), 1))
+    assert outcome == Accepted(seq=2)
+    assert notice == {"seq": 2}
+    assert journal(engine, room.workshop_id) == [1, 2]
+    assert Room.load(room.workshop_id, engine=engine, hub=hub, clock=clock).state == room.state
+
+
+async def test_a_retried_command_is_answered_with_its_first_result_and_applied_once(
+    engine: Engine, agenda: Agenda, clock: FakeClock
+) -> None:
+    room = new_room(engine, agenda, clock, MemoryHub())
+    await room.submit(Start(), FACILITATOR, "start")
+    first = await room.submit(Extend(minutes=5), FACILITATOR, "extend-1")
+    again = await room.submit(Extend(minutes=5), FACILITATOR, "extend-1")
+    assert isinstance(first, Accepted) and isinstance(again, Accepted)
+    assert again.seq == first.seq and again.replayed
+    assert room.state.machine.clocks[0].extra == 300
+    assert journal(engine, room.workshop_id) == [1, 2, 3]
+
+
+async def test_a_refused_command_changes_nothing_stored(
+    engine: Engine, agenda: Agenda, clock: FakeClock
+) -> None:
+    room = new_room(engine, agenda, clock, MemoryHub())
+    refusal = await room.submit(Next(), FACILITATOR, "too-early")
+    assert isinstance(refusal, Refusal) and refusal.code == "not_started"
+    denied = await room.submit(Start(), Actor(Role.PARTICIPANT, "p1"), "sneaky")
+    assert isinstance(denied, Refusal) and denied.code == "forbidden"
+    assert journal(engine, room.workshop_id) == []
+    assert room.seq == 0
+
+
+async def test_concurrent_commands_are_applied_one_at_a_time_with_gap_free_seqs(
+    engine: Engine, agenda: Agenda, clock: FakeClock
+) -> None:
+    room = new_room(engine, agenda, clock, MemoryHub())
+    await room.submit(Start(), FACILITATOR, "start")
+    outcomes = await asyncio.gather(
+        *(room.submit(Extend(minutes=1), FACILITATOR, f"x{n}") for n in range(20))
+    )
+    assert sorted(o.seq for o in outcomes if isinstance(o, Accepted)) == list(range(3, 23))
+    assert room.state.machine.clocks[0].extra == 20 * 60
+    assert journal(engine, room.workshop_id) == list(range(1, 23))
+
+
+async def test_a_room_in_another_process_catches_up_instead_of_overwriting(
+    engine: Engine, agenda: Agenda, clock: FakeClock
+) -> None:
+    hub = MemoryHub()
+    here = new_room(engine, agenda, clock, hub)
+    there = Room.load(here.workshop_id, engine=engine, hub=hub, clock=clock)
+    await here.submit(Start(), FACILITATOR, "a")
+    outcome = await there.submit(Pause(), FACILITATOR, "b")  # `there` still thinks: lobby
+    assert outcome == Accepted(seq=3)
+    assert there.state.machine.status is Status.PAUSED
+    await here.refresh()
+    assert here.state == there.state
+    assert journal(engine, here.workshop_id) == [1, 2, 3]

@@ -1,0 +1,116 @@
+"""A killed server loses nothing: same phase, same pause state, same time left."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx2 as httpx
+import pytest
+
+from facilitator.agenda import Programme
+from facilitator.clock import system_clock
+from facilitator.programme import create_programme
+from facilitator.store.db import make_engine
+from facilitator.store.migrate import upgrade
+
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def server(database_url: str, data_dir: Path, port: int) -> Iterator[subprocess.Popen[bytes]]:
+    env = {**os.environ, "FACILITATOR_DATABASE_URL": database_url}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "facilitator.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(data_dir),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=0.5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("the server did not come up")
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(10)
+
+
+def command(base: str, token: str, body: dict[str, Any]) -> dict[str, Any]:
+    response = httpx.post(f"{base}/commands?token={token}", json=body, timeout=5)
+    assert response.status_code == 200, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def state(base: str, token: str) -> dict[str, Any]:
+    result: dict[str, Any] = httpx.get(f"{base}/state?token={token}", timeout=5).json()
+    return result
+
+
+@pytest.mark.parametrize("pause", [True, False], ids=["paused", "running"])
+def test_sigkill_and_restart_restores_phase_pause_and_time_left(
+    database_url: str, programme: Programme, tmp_path: Path, pause: bool
+) -> None:
+    engine = make_engine(database_url)
+    upgrade(engine)
+    day1 = create_programme(engine, programme, clock=system_clock, base_url="")[1]
+    engine.dispose()
+    token = day1.facilitator.split("token=")[1]
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/w/{day1.workshop_id}"
+
+    with server(database_url, tmp_path, port) as process:
+        for body in ({"type": "start"}, {"type": "next"}, {"type": "extend", "minutes": 5}):
+            command(base, token, body)
+        if pause:
+            command(base, token, {"type": "pause"})
+        before = state(base, token)
+        process.send_signal(signal.SIGKILL)
+        process.wait(10)
+    killed_at = datetime.fromisoformat(before["server_now"])
+
+    with server(database_url, tmp_path, port):
+        after = state(base, token)
+
+    assert (after["status"], after["phase"], after["seq"]) == (
+        before["status"],
+        before["phase"],
+        before["seq"],
+    )
+    assert after["deadline"] == before["deadline"]
+    elapsed = (datetime.fromisoformat(after["server_now"]) - killed_at).total_seconds()
+    expected = before["time_left"] if pause else before["time_left"] - elapsed
+    assert abs(after["time_left"] - expected) <= 1

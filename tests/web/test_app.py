@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from facilitator.agenda import Programme
+from facilitator.programme import WorkshopLinks, create_programme
+from facilitator.settings import Settings
+from facilitator.store.db import make_engine
+from facilitator.store.migrate import upgrade
+from facilitator.web.app import create_app
+from tests.conftest import FakeClock
+
+
+@pytest.fixture
+def links(sqlite_url: str, programme: Programme, clock: FakeClock) -> list[WorkshopLinks]:
+    engine = make_engine(sqlite_url)
+    upgrade(engine)
+    made = create_programme(engine, programme, clock=clock, base_url="")
+    engine.dispose()
+    return made
+
+
+@pytest.fixture
+def client(sqlite_url: str, clock: FakeClock, tmp_path: Path) -> Iterator[TestClient]:
+    settings = Settings(database_url=sqlite_url, data_dir=tmp_path)
+    with TestClient(create_app(settings, clock=clock), follow_redirects=False) as client:
+        yield client
+
+
+@pytest.fixture
+def day1(links: list[WorkshopLinks]) -> WorkshopLinks:
+    return links[1]
+
+
+def facilitator_client(client: TestClient, workshop: WorkshopLinks) -> TestClient:
+    response = client.get(workshop.facilitator)
+    assert response.status_code == 303
+    return client
+
+
+def test_health_reports_the_database(client: TestClient) -> None:
+    response = client.get("/healthz")
+    assert response.json() == {"status": "ok", "database": "sqlite"}
+
+
+def test_the_facilitator_link_sets_a_cookie_and_hides_the_token(
+    client: TestClient, day1: WorkshopLinks
+) -> None:
+    response = client.get(day1.facilitator)
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/w/{day1.workshop_id}/facilitator"
+    page = client.get(f"/w/{day1.workshop_id}/facilitator")
+    assert page.status_code == 200
+    assert '<html lang="da">' in page.text
+    assert "Velkommen" in page.text or "Start" in page.text
+    assert day1.join_code in page.text
+
+
+def test_a_form_post_steers_the_workshop_and_redirects_back(
+    client: TestClient, day1: WorkshopLinks, clock: FakeClock
+) -> None:
+    facilitator_client(client, day1)
+    response = client.post(f"/w/{day1.workshop_id}/commands", data={"type": "start"})
+    assert response.status_code == 303
+    clock.advance(60)
+    state = client.get(f"/w/{day1.workshop_id}/state").json()
+    assert (state["status"], state["phase"], state["seq"]) == ("running", 0, 2)
+
+
+def test_an_htmx_post_answers_with_the_live_fragment(
+    client: TestClient, day1: WorkshopLinks
+) -> None:
+    facilitator_client(client, day1)
+    response = client.post(
+        f"/w/{day1.workshop_id}/commands", data={"type": "start"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert response.text.startswith('<section id="live"')
+
+
+def test_json_commands_are_acknowledged_once_per_client_id(
+    client: TestClient, day1: WorkshopLinks
+) -> None:
+    facilitator_client(client, day1)
+    url = f"/w/{day1.workshop_id}/commands"
+    first = client.post(url, json={"type": "start", "client_id": "abc"}).json()
+    again = client.post(url, json={"type": "start", "client_id": "abc"}).json()
+    assert first == {"ok": True, "seq": 2, "replayed": False}
+    assert again == {"ok": True, "seq": 2, "replayed": True}
+
+
+def test_a_refused_command_gets_a_danish_reason_and_changes_nothing(
+    client: TestClient, day1: WorkshopLinks
+) -> None:
+    facilitator_client(client, day1)
+    response = client.post(f"/w/{day1.workshop_id}/commands", json={"type": "next"})
+    assert response.status_code == 409
+    assert response.json()["code"] == "not_started"
+    assert response.json()["error"] == "Workshoppen er ikke startet endnu."
+    assert client.get(f"/w/{day1.workshop_id}/state").json()["seq"] == 0
+
+
+def test_the_reason_follows_the_language_switch(client: TestClient, day1: WorkshopLinks) -> None:
+    facilitator_client(client, day1)
+    client.cookies.set("lang", "en")
+    response = client.post(f"/w/{day1.workshop_id}/commands", json={"type": "next"})
+    assert response.json()["error"] == "The workshop has not started yet."
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{not json",
+        b"[]",
+        b'{"type": "launch-missiles"}',
+        b'{"type": "extend", "minutes": -5}',
+        b'{"type": "start", "client_id": ""}',
+        b'{"type": "start", "extra": 1}',
+        b'{"type": "start", "client_id": "' + b"x" * 65 + b'"}',
+        b'{"type": "start", "padding": "' + b"x" * 20000 + b'"}',
+    ],
+)
+def test_malformed_commands_are_refused_with_422_and_a_message(
+    client: TestClient, day1: WorkshopLinks, body: bytes
+) -> None:
+    facilitator_client(client, day1)
+    response = client.post(
+        f"/w/{day1.workshop_id}/commands",
+        content=body,
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 422
+    assert response.json()["ok"] is False and response.json()["error"]
+    assert client.get(f"/w/{day1.workshop_id}/state").json()["seq"] == 0
+
+
+def test_commands_without_the_facilitator_token_are_forbidden(
+    client: TestClient, day1: WorkshopLinks
+) -> None:
+    response = client.post(f"/w/{day1.workshop_id}/commands", json={"type": "start"})
+    assert response.status_code == 403
+    assert response.json()["error"] == "Det har du ikke adgang til."
+    wrong = client.post(f"/w/{day1.workshop_id}/commands?token=guess", json={"type": "start"})
+    assert wrong.status_code == 403
+
+
+def test_an_unknown_workshop_is_a_translated_404_page(client: TestClient) -> None:
+    response = client.get("/w/nope/facilitator?token=x")
+    assert response.status_code == 404
+    assert "Workshoppen blev ikke fundet." in response.text
+    assert "Traceback" not in response.text
+
+
+def test_the_projector_token_reads_state_but_cannot_steer(
+    client: TestClient, day1: WorkshopLinks
+) -> None:
+    token = day1.projector.split("token=")[1]
+    state = client.get(f"/w/{day1.workshop_id}/state?token={token}")
+    assert state.status_code == 200
+    steer = client.post(f"/w/{day1.workshop_id}/commands?token={token}", json={"type": "start"})
+    assert steer.status_code == 403
+
+
+def test_the_websocket_pushes_the_new_agenda_view_after_each_change(
+    client: TestClient, day1: WorkshopLinks
+) -> None:
+    facilitator_client(client, day1)
+    with client.websocket_connect(f"/w/{day1.workshop_id}/ws") as socket:
+        first = socket.receive_text()
+        assert 'id="live"' in first and "Lobby" not in first
+        client.post(f"/w/{day1.workshop_id}/commands", json={"type": "start"})
+        pushed = socket.receive_text()
+        assert "Fase 1 af" in pushed
+
+
+def test_a_websocket_without_a_token_is_closed(client: TestClient, day1: WorkshopLinks) -> None:
+    from starlette.websockets import WebSocketDisconnect
+
+    url = f"/w/{day1.workshop_id}/ws"
+    with pytest.raises(WebSocketDisconnect) as closed, client.websocket_connect(url) as socket:
+        socket.receive_text()
+    assert closed.value.code == 4403
