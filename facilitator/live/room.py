@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
 
 from facilitator.agenda import Agenda
 from facilitator.clock import Clock
@@ -25,6 +29,10 @@ from facilitator.store import workshops as store
 from facilitator.store.db import session_scope
 
 _ATTEMPTS = 5
+RECENT = 2000  # events kept in memory for catching sockets up without a query
+
+# Rows the edge writes in the same transaction as the command (e.g. a participant's token).
+AlsoWrite = Callable[[Session], None]
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,7 @@ class Room:
         self._hub = hub
         self._clock = clock
         self._lock = asyncio.Lock()
+        self.recent: deque[tuple[int, core.Event]] = deque(maxlen=RECENT)
 
     @classmethod
     def load(cls, workshop_id: str, *, engine: Engine, hub: Hub, clock: Clock) -> Room:
@@ -82,9 +91,15 @@ class Room:
                 clock=clock,
             )
 
-    async def submit(self, command: core.Command, actor: Actor, client_id: str | None) -> Outcome:
+    async def submit(
+        self,
+        command: core.Command,
+        actor: Actor,
+        client_id: str | None,
+        also: AlsoWrite | None = None,
+    ) -> Outcome:
         async with self._lock:
-            outcome = await asyncio.to_thread(self._apply, command, actor, client_id)
+            outcome = await asyncio.to_thread(self._apply, command, actor, client_id, also)
         if isinstance(outcome, Accepted) and not outcome.replayed:
             await self._hub.publish(channel(self.workshop_id), json.dumps({"seq": outcome.seq}))
         return outcome
@@ -94,15 +109,27 @@ class Room:
         async with self._lock:
             await asyncio.to_thread(self._reload_if_stale)
 
-    def _apply(self, command: core.Command, actor: Actor, client_id: str | None) -> Outcome:
+    def events_after(self, seq: int) -> list[tuple[int, core.Event]] | None:
+        """What happened after ``seq``, from memory; None if memory no longer reaches back."""
+        if seq >= self.seq:
+            return []
+        if not self.recent or self.recent[0][0] > seq + 1:
+            return None
+        return [(n, event) for n, event in self.recent if n > seq]
+
+    def _apply(
+        self, command: core.Command, actor: Actor, client_id: str | None, also: AlsoWrite | None
+    ) -> Outcome:
         for _attempt in range(_ATTEMPTS):
             try:
-                return self._apply_once(command, actor, client_id)
+                return self._apply_once(command, actor, client_id, also)
             except (store.StaleWriter, IntegrityError):
                 self._reload_if_stale()
         raise RuntimeError(f"workshop {self.workshop_id}: could not claim the next seq")
 
-    def _apply_once(self, command: core.Command, actor: Actor, client_id: str | None) -> Outcome:
+    def _apply_once(
+        self, command: core.Command, actor: Actor, client_id: str | None, also: AlsoWrite | None
+    ) -> Outcome:
         with session_scope(self._engine) as session:
             if client_id is not None:
                 receipt = store.find_receipt(
@@ -113,7 +140,8 @@ class Room:
             if store.current_seq(session, workshop_id=self.workshop_id) != self.seq:
                 raise store.StaleWriter(self.workshop_id)
             now = self._clock()
-            decided = core.decide(self.state, command, actor, now)
+            command_id = client_id or uuid.uuid4().hex
+            decided = core.decide(self.state, self.agenda, command, actor, now, command_id)
             if isinstance(decided, Refusal):
                 return decided
             after = core.fold(self.state, decided)
@@ -128,17 +156,32 @@ class Room:
                 client_id=client_id,
                 now=now,
             )
+            if also is not None:
+                also(session)
         # Committed: only now does this process believe it.
         self.state, self.seq = after, seq
+        self.recent.extend(zip(range(seq - len(decided) + 1, seq + 1), decided, strict=True))
         return Accepted(seq=seq)
 
     def _reload_if_stale(self) -> None:
+        """Fold in what other processes journaled after our seq (restore if far behind)."""
         with session_scope(self._engine) as session:
+            missed = store.events_since(
+                session, workshop_id=self.workshop_id, after=self.seq, limit=RECENT
+            )
+            if not missed:
+                return
+            seqs = [n for n, _ in missed]
+            if len(missed) < RECENT and seqs == list(range(self.seq + 1, seqs[-1] + 1)):
+                self.state = core.fold(self.state, (event for _, event in missed))
+                self.recent.extend(missed)
+                self.seq = seqs[-1]
+                return
             row = store.get_workshop(session, workshop_id=self.workshop_id)
             if row is None:
                 raise WorkshopNotFound(self.workshop_id)
-            if row.seq != self.seq:
-                self.state, self.seq = store.restore(session, workshop=row), row.seq
+            self.state, self.seq = store.restore(session, workshop=row), row.seq
+            self.recent.clear()
 
 
 class Rooms:

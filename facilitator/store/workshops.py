@@ -17,10 +17,13 @@ from sqlmodel import Session, col, select
 
 from facilitator.agenda import Agenda
 from facilitator.core.actors import Actor
-from facilitator.core.events import MachineEvent
 from facilitator.core.machine import MachineState, PhaseClock, Status
-from facilitator.core.workshop import WorkshopState
+from facilitator.core import board
+from facilitator.core.board_messages import BOARD_EVENTS, BoardEvent
+from facilitator.core.workshop import EVENTS, Event, WorkshopState
 from facilitator.store.tables import JournalEntry, PhaseRun, Receipt, Workshop
+
+_BOARD_EVENT_TYPES = tuple(choice.model_fields["type"].default for choice in BoardEvent.__args__)
 
 # No 0/O, 1/I/L: codes are read off a wall and typed on a phone.
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -96,7 +99,38 @@ def restore(session: Session, *, workshop: Workshop) -> WorkshopState:
         for run in runs
     )
     machine = MachineState(Status(workshop.status), workshop.phase, workshop.since, clocks)
-    return WorkshopState(machine=machine)
+    # The boards are rebuilt from their journal entries: one short fold per workshop day.
+    entries = session.exec(
+        select(JournalEntry)
+        .where(
+            JournalEntry.workshop_id == workshop.id, col(JournalEntry.type).in_(_BOARD_EVENT_TYPES)
+        )
+        .order_by(col(JournalEntry.seq))
+    )
+    state = board.BoardState.empty()
+    for entry in entries:
+        state = board.evolve(state, BOARD_EVENTS.validate_python(_event_fields(entry)))
+    return WorkshopState(machine=machine, board=state)
+
+
+def _event_fields(entry: JournalEntry) -> dict[str, Any]:
+    return {**entry.payload, "type": entry.type, "at": entry.at}
+
+
+def events_since(
+    session: Session, *, workshop_id: str, after: int, limit: int = 1000
+) -> list[tuple[int, Event]]:
+    """Journal entries after ``after`` as events, in order (at most ``limit``)."""
+    statement = (
+        select(JournalEntry)
+        .where(JournalEntry.workshop_id == workshop_id, col(JournalEntry.seq) > after)
+        .order_by(col(JournalEntry.seq))
+        .limit(limit)
+    )
+    return [
+        (entry.seq, EVENTS.validate_python(_event_fields(entry)))
+        for entry in session.exec(statement)
+    ]
 
 
 def current_seq(session: Session, *, workshop_id: str) -> int | None:
@@ -117,7 +151,7 @@ def record(
     seq: int,
     before: WorkshopState,
     after: WorkshopState,
-    events: Sequence[MachineEvent],
+    events: Sequence[Event],
     actor: Actor,
     client_id: str | None,
     now: datetime,
@@ -183,18 +217,3 @@ def _write_changed_clocks(
                 ended_at=new.ended_at,
             )
         )
-
-
-def journal_since(
-    session: Session, *, workshop_id: str, after: int, limit: int = 500
-) -> list[dict[str, Any]]:
-    statement = (
-        select(JournalEntry)
-        .where(JournalEntry.workshop_id == workshop_id, col(JournalEntry.seq) > after)
-        .order_by(col(JournalEntry.seq))
-        .limit(limit)
-    )
-    return [
-        {"seq": entry.seq, "type": entry.type, "at": entry.at.isoformat(), **entry.payload}
-        for entry in session.exec(statement)
-    ]

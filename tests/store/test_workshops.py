@@ -25,7 +25,7 @@ def apply(
         row = store.get_workshop(session, workshop_id=workshop_id)
         assert row is not None
         before = store.restore(session, workshop=row)
-        events = core.decide(before, command, FACILITATOR, clock())
+        events = core.machine.decide(before.machine, command, FACILITATOR, clock())
         assert not isinstance(events, Refusal)
         return store.record(
             session,
@@ -82,7 +82,7 @@ def test_a_recorded_change_restores_to_exactly_the_same_state(
     for number, command in enumerate(script):
         clock.advance(95.5)
         apply(engine, row.id, command, clock, f"c{number}")
-        decided = core.decide(expected, command, FACILITATOR, clock())
+        decided = core.decide(expected, agenda, command, FACILITATOR, clock(), "x")
         assert not isinstance(decided, Refusal)
         expected = core.fold(expected, decided)
     assert restored(engine, row.id) == expected
@@ -98,9 +98,13 @@ def test_the_journal_is_gap_free_and_written_with_each_change(
     with session_scope(engine) as session:
         seqs = session.exec(select(JournalEntry.seq).where(JournalEntry.workshop_id == row.id))
         assert sorted(seqs) == list(range(1, last + 1))
-        types = [e["type"] for e in store.journal_since(session, workshop_id=row.id, after=0)]
-        assert types == ["workshop_started", "phase_changed", "phase_changed"]
-        assert store.journal_since(session, workshop_id=row.id, after=last) == []
+        events = store.events_since(session, workshop_id=row.id, after=0)
+        assert [(seq, e.type) for seq, e in events] == [
+            (1, "workshop_started"),
+            (2, "phase_changed"),
+            (3, "phase_changed"),
+        ]
+        assert store.events_since(session, workshop_id=row.id, after=last) == []
 
 
 def test_a_stale_writer_is_stopped_and_nothing_it_wrote_is_kept(
@@ -110,7 +114,7 @@ def test_a_stale_writer_is_stopped_and_nothing_it_wrote_is_kept(
         row = store.create_workshop(session, agenda=agenda, now=clock())
     initial = restored(engine, row.id)
     apply(engine, row.id, Start(), clock, "first")
-    events = core.decide(initial, Start(), FACILITATOR, clock())
+    events = core.decide(initial, agenda, Start(), FACILITATOR, clock(), "x")
     assert not isinstance(events, Refusal)
     with pytest.raises(store.StaleWriter), session_scope(engine) as session:
         store.record(

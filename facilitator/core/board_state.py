@@ -1,0 +1,228 @@
+"""The board's state: members, groups, ideas, themes and votes, and how events change it.
+
+Every mapping is read-only and ``evolve`` copies what it changes, so an old state stays valid
+beside the new one (a view being rendered never sees a half-applied event). Which events a
+command causes is decided in ``board``, which also re-exports these names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+from facilitator.core.board_messages import (
+    BoardEvent,
+    GroupsFormed,
+    IdeaDeleted,
+    IdeaEdited,
+    IdeaHidden,
+    IdeaPosted,
+    IdeasMerged,
+    IdeaThemed,
+    IdeaUnhidden,
+    MemberRole,
+    ParticipantJoined,
+    ParticipantMoved,
+    ThemeCreated,
+    ThemeRenamed,
+    VoteCast,
+    VotesRevealed,
+    VoteWithdrawn,
+)
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+Votes = Mapping[str, Mapping[str, Mapping[str, int]]]  # phase key → voter → idea → count
+
+
+@dataclass(frozen=True)
+class Idea:
+    id: str
+    board: str
+    group: str | None
+    author: str  # kept for anonymous ideas too: it decides who may edit
+    text: str
+    anonymous: bool
+    hidden: bool
+    theme: str | None
+    merged_into: str | None  # always an idea that is not itself merged
+    posted_at: datetime
+    phase: str
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str
+    board: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Member:
+    id: str
+    name: str
+    department: str
+    role: MemberRole
+
+
+@dataclass(frozen=True)
+class BoardState:
+    members: Mapping[str, Member]
+    groups: Mapping[str, Mapping[str, str]]  # phase key → participant → group id
+    ideas: Mapping[str, Idea]  # in the order posted
+    themes: Mapping[str, Theme]
+    votes: Votes
+    revealed: frozenset[str]  # vote phases whose counts are public
+
+    @classmethod
+    def empty(cls) -> BoardState:
+        return cls(_frozen({}), _frozen({}), _frozen({}), _frozen({}), _frozen({}), frozenset())
+
+    def visible_ideas(self, board: str) -> tuple[Idea, ...]:
+        """The board's ideas everyone may see, in the order posted."""
+        return tuple(
+            idea
+            for idea in self.ideas.values()
+            if idea.board == board and not idea.hidden and idea.merged_into is None
+        )
+
+    def themes_of(self, board: str) -> tuple[Theme, ...]:
+        return tuple(theme for theme in self.themes.values() if theme.board == board)
+
+    def votes_of(self, phase: str, voter: str) -> Mapping[str, int]:
+        return self.votes.get(phase, {}).get(voter, {})
+
+    def votes_left(self, phase: str, voter: str, budget: int) -> int:
+        return max(0, budget - sum(self.votes_of(phase, voter).values()))
+
+    def tally(self, phase: str) -> dict[str, int]:
+        """Idea → votes in a vote phase, ideas in the order posted, unvoted ideas left out."""
+        totals: dict[str, int] = {}
+        for ballot in self.votes.get(phase, {}).values():
+            for idea, count in ballot.items():
+                totals[idea] = totals.get(idea, 0) + count
+        return {idea: totals[idea] for idea in self.ideas if totals.get(idea)}
+
+    def group_of(self, phase: str, participant: str) -> str | None:
+        return self.groups.get(phase, {}).get(participant)
+
+
+# --- evolving ---------------------------------------------------------------------------
+
+
+def evolve(state: BoardState, event: BoardEvent) -> BoardState:
+    """The state after an event. Total: replaying the journal rebuilds the state."""
+    match event:
+        case ParticipantJoined(participant=pid, name=name, department=department, role=role):
+            member = Member(pid, name, department, role)
+            return replace(state, members=_put(state.members, pid, member))
+        case IdeaPosted() as posted:
+            idea = Idea(
+                id=posted.idea,
+                board=posted.board,
+                group=posted.group,
+                author=posted.author,
+                text=posted.text,
+                anonymous=posted.anonymous,
+                hidden=False,
+                theme=None,
+                merged_into=None,
+                posted_at=posted.at,
+                phase=posted.phase,
+            )
+            return replace(state, ideas=_put(state.ideas, idea.id, idea))
+        case IdeaEdited(idea=idea, text=text):
+            return _change_idea(state, idea, text=text)
+        case IdeaHidden(idea=idea):
+            return _change_idea(state, idea, hidden=True)
+        case IdeaUnhidden(idea=idea):
+            return _change_idea(state, idea, hidden=False)
+        case IdeaThemed(idea=idea, theme=theme):
+            return _change_idea(state, idea, theme=theme)
+        case IdeaDeleted(idea=gone):
+            # Ideas merged into it were part of it: they go too, and all their votes with them.
+            doomed = {gone} | {i.id for i in state.ideas.values() if i.merged_into == gone}
+            ideas = {key: idea for key, idea in state.ideas.items() if key not in doomed}
+            votes = _map_ballots(
+                state.votes, lambda ballot: {i: n for i, n in ballot.items() if i not in doomed}
+            )
+            return replace(state, ideas=_frozen(ideas), votes=votes)
+        case IdeasMerged(source=source, target=target):
+            # Point the source's own merged ideas at the target too, so that ``merged_into``
+            # always names an idea that is still on the board.
+            ideas = {
+                key: replace(idea, merged_into=target)
+                if key == source or idea.merged_into == source
+                else idea
+                for key, idea in state.ideas.items()
+            }
+            return replace(
+                state, ideas=_frozen(ideas), votes=_map_ballots(state.votes, _mover(source, target))
+            )
+        case ThemeCreated(theme=tid, board=board, name=name):
+            return replace(state, themes=_put(state.themes, tid, Theme(tid, board, name)))
+        case ThemeRenamed(theme=tid, name=name):
+            renamed = replace(state.themes[tid], name=name)
+            return replace(state, themes=_put(state.themes, tid, renamed))
+        case VoteCast(phase=phase, idea=idea, voter=voter):
+            return replace(state, votes=_count(state.votes, phase, voter, idea, +1))
+        case VoteWithdrawn(phase=phase, idea=idea, voter=voter):
+            return replace(state, votes=_count(state.votes, phase, voter, idea, -1))
+        case VotesRevealed(phase=phase):
+            return replace(state, revealed=state.revealed | {phase})
+        case GroupsFormed(phase=phase, groups=groups):
+            placed = {pid: group for group, pids in groups.items() for pid in pids}
+            return replace(state, groups=_put(state.groups, phase, _frozen(placed)))
+        case ParticipantMoved(participant=pid, group=group, phase=phase):
+            moved = _put(state.groups.get(phase, _frozen({})), pid, group)
+            return replace(state, groups=_put(state.groups, phase, moved))
+    raise AssertionError(f"unhandled event {event!r}")  # pragma: no cover
+
+
+def _change_idea(state: BoardState, key: str, **changes: Any) -> BoardState:
+    changed = replace(state.ideas[key], **changes)
+    return replace(state, ideas=_put(state.ideas, key, changed))
+
+
+def _count(votes: Votes, phase: str, voter: str, idea: str, delta: int) -> Votes:
+    ballot = votes.get(phase, {}).get(voter, {})
+    count = ballot.get(idea, 0) + delta
+    changed = _put(ballot, idea, count) if count > 0 else _drop(ballot, idea)
+    voters = _put(votes.get(phase, _frozen({})), voter, changed)
+    return _put(votes, phase, voters)
+
+
+def _mover(source: str, target: str) -> Callable[[Mapping[str, int]], dict[str, int]]:
+    def move(ballot: Mapping[str, int]) -> dict[str, int]:
+        moved = {idea: count for idea, count in ballot.items() if idea != source}
+        if ballot.get(source):
+            moved[target] = moved.get(target, 0) + ballot[source]
+        return moved
+
+    return move
+
+
+def _map_ballots(votes: Votes, change: Callable[[Mapping[str, int]], dict[str, int]]) -> Votes:
+    return _frozen(
+        {
+            phase: _frozen({voter: _frozen(change(ballot)) for voter, ballot in voters.items()})
+            for phase, voters in votes.items()
+        }
+    )
+
+
+def _frozen(mapping: dict[K, V]) -> Mapping[K, V]:
+    return MappingProxyType(mapping)
+
+
+def _put(mapping: Mapping[K, V], key: K, value: V) -> Mapping[K, V]:
+    # ``{**m, k: v}`` keeps an existing key where it was, so posting order survives edits.
+    return _frozen({**mapping, key: value})
+
+
+def _drop(mapping: Mapping[K, V], key: K) -> Mapping[K, V]:
+    return _frozen({k: v for k, v in mapping.items() if k != key})
