@@ -16,10 +16,10 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from facilitator.agenda import Agenda
-from facilitator.core.actors import Actor
-from facilitator.core.machine import MachineState, PhaseClock, Status
 from facilitator.core import board
+from facilitator.core.actors import Actor
 from facilitator.core.board_messages import BOARD_EVENTS, BoardEvent
+from facilitator.core.machine import MachineState, PhaseClock, Status
 from facilitator.core.workshop import EVENTS, Event, WorkshopState
 from facilitator.store.tables import JournalEntry, PhaseRun, Receipt, Workshop
 
