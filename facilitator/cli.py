@@ -94,7 +94,7 @@ def _serve(args: argparse.Namespace) -> int:
         host=settings.host,
         port=settings.port,
         workers=args.workers,
-        ws="websockets",
+        ws="websockets-sansio",
         ws_max_size=64 * 1024,  # commands are small; big frames are abuse
         ws_per_message_deflate=False,  # no compression bombs
         ws_ping_interval=15,  # phones sleep; find dead sockets

@@ -1,7 +1,11 @@
-"""The websocket of a workshop: pushes each role's view after every committed change.
+"""The websocket of a workshop.
 
-The hub says only "seq N"; the socket refreshes its room if another process wrote, renders
-its view and sends it. htmx's ws extension swaps the fragment in by element id.
+Two faces, one loop. htmx pages (``/ws``) receive the role's HTML fragment after every
+committed change. API clients (``/ws?protocol=json``, see docs/api.md) send commands and
+receive acknowledgements, per-role events with their seq, and snapshots.
+
+Each connection has one writer task and a bounded outbox: a client that cannot keep up is
+disconnected (it reconnects and resynchronises from its last seq) instead of slowing others.
 """
 
 from __future__ import annotations
@@ -9,37 +13,61 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import time
+from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from facilitator.live.room import Room, channel
+from facilitator.core.actors import Actor, Role
+from facilitator.core.errors import Refusal
+from facilitator.live import protocol
+from facilitator.live.room import Accepted, Room, channel
 from facilitator.store import workshops as store
 from facilitator.store.db import session_scope
 from facilitator.store.tables import Workshop
 from facilitator.web import i18n
-from facilitator.web.auth import staff_actor
+from facilitator.web.auth import participant_token, staff_actor
+from facilitator.web.commands import MAX_BODY, BadCommand, parse_json
 from facilitator.web.services import Services, services
 from facilitator.web.views import console_context
 
 CLOSE_NOT_FOUND = 4404
 CLOSE_FORBIDDEN = 4403
+CLOSE_TOO_SLOW = 4408
+CLOSE_ABUSE = 1008
+OUTBOX_LIMIT = 512
+RATE = 10.0  # commands per second, sustained
+BURST = 30.0
+
+
+class TokenBucket:
+    def __init__(self, rate: float = RATE, burst: float = BURST) -> None:
+        self.rate, self.burst, self.tokens = rate, burst, burst
+        self.stamp = time.monotonic()
+        self.refused = 0
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        self.refused += 1
+        return False
 
 
 async def workshop_socket(websocket: WebSocket) -> None:
     app = services(websocket)
     workshop_id = websocket.path_params["workshop_id"]
-
-    def load() -> Workshop | None:
-        with session_scope(app.engine) as session:
-            return store.get_workshop(session, workshop_id=workshop_id)
-
-    row = await asyncio.to_thread(load)
-    if row is None:
-        await websocket.close(CLOSE_NOT_FOUND)
+    found = await asyncio.to_thread(_authenticate, app, websocket, workshop_id)
+    if isinstance(found, int):
+        await websocket.close(found)
         return
-    actor = staff_actor(websocket, row)
-    if actor is None:
-        await websocket.close(CLOSE_FORBIDDEN)
+    row, actor = found
+    json_mode = websocket.query_params.get("protocol") == "json"
+    if not json_mode and actor.role not in (Role.FACILITATOR, Role.PROJECTOR):
+        await websocket.close(CLOSE_FORBIDDEN)  # participants' pages come with the screens
         return
     await websocket.accept()
     room = await app.rooms.get(row.id)
@@ -48,33 +76,206 @@ async def workshop_socket(websocket: WebSocket) -> None:
         websocket.headers.get("accept-language"),
         websocket.query_params.get("lang"),
     )
-    async with app.hub.subscribe(channel(row.id)) as subscription:
-        await _send_view(websocket, app, room, row, language)
-        receiving = asyncio.create_task(_drain(websocket))
+    connection = Connection(websocket, app, room, row, actor, language, json_mode)
+    await connection.run()
+
+
+def _authenticate(
+    app: Services, websocket: WebSocket, workshop_id: str
+) -> tuple[Workshop, Actor] | int:
+    with session_scope(app.engine) as session:
+        row = store.get_workshop(session, workshop_id=workshop_id)
+        if row is None:
+            return CLOSE_NOT_FOUND
+        actor = staff_actor(websocket, row)
+        if actor is not None:
+            return row, actor
+        token = participant_token(websocket, workshop_id)
+        person = token and store.participant_by_token(session, workshop_id=row.id, token=token)
+        if not person:
+            return CLOSE_FORBIDDEN
+        return row, Actor(Role(person.role), person.id)
+
+
+class Connection:
+    def __init__(
+        self,
+        websocket: WebSocket,
+        app: Services,
+        room: Room,
+        row: Workshop,
+        actor: Actor,
+        language: str,
+        json_mode: bool,
+    ) -> None:
+        self.websocket, self.app, self.room, self.row = websocket, app, room, row
+        self.actor, self.language, self.json_mode = actor, language, json_mode
+        self.outbox: asyncio.Queue[str | None] = asyncio.Queue(maxsize=OUTBOX_LIMIT)
+        self.sent_seq: int | None = None  # the last seq this client has been brought up to
+        self.bucket = TokenBucket()
+        self.too_slow = False
+
+    async def run(self) -> None:
+        async with self.app.hub.subscribe(channel(self.row.id)) as subscription:
+            if not self.json_mode:
+                self.push_view()
+            tasks = [
+                asyncio.create_task(self.write()),
+                asyncio.create_task(self.read()),
+                asyncio.create_task(self.follow(subscription)),
+            ]
+            try:
+                await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for task in tasks:
+                    task.cancel()
+                for task in tasks:
+                    with contextlib.suppress(
+                        asyncio.CancelledError, WebSocketDisconnect, RuntimeError
+                    ):
+                        await task
+        code = CLOSE_TOO_SLOW if self.too_slow else 1000
+        with contextlib.suppress(RuntimeError, WebSocketDisconnect):
+            await self.websocket.close(code)
+
+    # --- out ---------------------------------------------------------------------------
+
+    def send(self, message: dict[str, Any] | str) -> None:
+        text = message if isinstance(message, str) else json.dumps(message, ensure_ascii=False)
         try:
-            while not receiving.done():
-                notice = asyncio.create_task(subscription.get())
-                await asyncio.wait({notice, receiving}, return_when=asyncio.FIRST_COMPLETED)
-                if not notice.done():
-                    notice.cancel()
-                    break
-                if _seq_of(notice.result()) > room.seq or subscription.lagged:
-                    subscription.lagged = False
-                    await room.refresh()
-                await _send_view(websocket, app, room, row, language)
-        except WebSocketDisconnect:
-            pass
-        finally:
-            receiving.cancel()
-            with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect):
-                await receiving
+            self.outbox.put_nowait(text)
+        except asyncio.QueueFull:
+            self.too_slow = True
+            self.outbox = asyncio.Queue(maxsize=1)
+            self.outbox.put_nowait(None)  # the writer stops; the client will resync
 
-
-async def _drain(websocket: WebSocket) -> None:
-    """Read until the client goes; staff pages send commands over HTTP for now."""
-    with contextlib.suppress(WebSocketDisconnect):
+    async def write(self) -> None:
         while True:
-            await websocket.receive_text()
+            text = await self.outbox.get()
+            if text is None:
+                return
+            await self.websocket.send_text(text)
+
+    def push_view(self) -> None:
+        context = console_context(
+            self.room, self.row, self.app.clock(), self.language, self.app.settings.base_url()
+        )
+        self.send(self.app.renderer.render("fragments/agenda.html", context, self.language))
+
+    def push_snapshot(self) -> None:
+        self.sent_seq = self.room.seq
+        view = protocol.snapshot(
+            self.room.state, self.room.agenda, self.actor, self.app.clock(), self.room.seq
+        )
+        self.send({"type": "snapshot", "seq": self.room.seq, "view": view})
+
+    def catch_up(self) -> None:
+        """Send what happened since the client's last seq, or a snapshot if memory is short."""
+        if self.sent_seq is None:
+            return
+        missed = self.room.events_after(self.sent_seq)
+        if missed is None:
+            self.push_snapshot()
+            return
+        for seq, event in missed:
+            self.send(
+                {
+                    "type": "event",
+                    "seq": seq,
+                    "event": protocol.redact(event, self.actor, self.room.state),
+                }
+            )
+            self.sent_seq = seq
+
+    async def follow(self, subscription: Any) -> None:
+        while True:
+            notice = await subscription.get()
+            if subscription.lagged or _seq_of(notice) > self.room.seq:
+                subscription.lagged = False
+                await self.room.refresh()
+            if self.json_mode:
+                self.catch_up()
+            else:
+                self.push_view()
+
+    # --- in ----------------------------------------------------------------------------
+
+    async def read(self) -> None:
+        while True:
+            text = await self.websocket.receive_text()
+            if not self.json_mode:
+                continue  # htmx pages send commands over HTTP
+            await self.handle(text)
+
+    async def handle(self, text: str) -> None:
+        if len(text) > MAX_BODY:
+            self.send(self.error("The message is too large.", None))
+            return
+        try:
+            message = json.loads(text)
+        except ValueError:
+            self.send(self.error("The request was malformed.", None))
+            return
+        kind = message.get("type") if isinstance(message, dict) else None
+        if kind == "ping":
+            self.send({"type": "pong"})
+            return
+        if kind == "hello":
+            last = message.get("last_seq")
+            self.sent_seq = last if isinstance(last, int) and 0 <= last <= self.room.seq else None
+            self.send(
+                {
+                    "type": "welcome",
+                    "seq": self.room.seq,
+                    "role": self.actor.role.value,
+                    "participant": self.actor.participant_id,
+                }
+            )
+            if self.sent_seq is None:
+                self.push_snapshot()
+            else:
+                self.catch_up()
+            return
+        client_id = message.get("client_id") if isinstance(message, dict) else None
+        client_id = client_id if isinstance(client_id, str) else None
+        if not self.bucket.take():
+            self.send(self.error("Too many requests; wait a moment and try again.", client_id))
+            if self.bucket.refused > 10 * BURST:
+                raise WebSocketDisconnect(CLOSE_ABUSE)
+            return
+        try:
+            command, client_id = parse_json(text)
+        except BadCommand as exc:
+            self.send(self.error(exc.message, client_id))
+            return
+        outcome = await self.room.submit(command, self.actor, client_id)
+        if isinstance(outcome, Refusal):
+            message_text = outcome.render(lambda msgid: i18n.gettext(self.language, msgid))
+            self.send(
+                {
+                    "type": "refused",
+                    "client_id": client_id,
+                    "code": outcome.code,
+                    "error": message_text,
+                }
+            )
+        elif isinstance(outcome, Accepted):
+            self.send(
+                {
+                    "type": "ack",
+                    "client_id": client_id,
+                    "seq": outcome.seq,
+                    "replayed": outcome.replayed,
+                }
+            )
+
+    def error(self, msgid: str, client_id: str | None) -> dict[str, Any]:
+        return {
+            "type": "refused",
+            "client_id": client_id,
+            "code": "invalid",
+            "error": i18n.gettext(self.language, msgid),
+        }
 
 
 def _seq_of(message: str) -> int:
@@ -83,10 +284,3 @@ def _seq_of(message: str) -> int:
     except (ValueError, AttributeError):
         return 0
     return value if isinstance(value, int) else 0
-
-
-async def _send_view(
-    websocket: WebSocket, app: Services, room: Room, row: Workshop, language: str
-) -> None:
-    context = console_context(room, row, app.clock(), language, app.settings.base_url())
-    await websocket.send_text(app.renderer.render("fragments/agenda.html", context, language))

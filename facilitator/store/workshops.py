@@ -21,7 +21,7 @@ from facilitator.core.actors import Actor
 from facilitator.core.board_messages import BOARD_EVENTS, BoardEvent
 from facilitator.core.machine import MachineState, PhaseClock, Status
 from facilitator.core.workshop import EVENTS, Event, WorkshopState
-from facilitator.store.tables import JournalEntry, PhaseRun, Receipt, Workshop
+from facilitator.store.tables import JournalEntry, Participant, PhaseRun, Receipt, Workshop
 
 _BOARD_EVENT_TYPES = tuple(choice.model_fields["type"].default for choice in BoardEvent.__args__)
 
@@ -217,3 +217,20 @@ def _write_changed_clocks(
                 ended_at=new.ended_at,
             )
         )
+
+
+def participant_by_token(session: Session, *, workshop_id: str, token: str) -> Participant | None:
+    statement = select(Participant).where(
+        Participant.workshop_id == workshop_id, Participant.token == token
+    )
+    return session.exec(statement).first()
+
+
+def workshop_by_any_code(session: Session, *, code: str) -> tuple[Workshop, str] | None:
+    """The workshop a join code (role participant) or leader code (role leader) opens."""
+    code = code.strip().upper()
+    found = session.exec(select(Workshop).where(Workshop.join_code == code)).first()
+    if found is not None:
+        return found, "participant"
+    found = session.exec(select(Workshop).where(Workshop.leader_code == code)).first()
+    return (found, "leader") if found is not None else None

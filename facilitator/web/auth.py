@@ -57,3 +57,7 @@ def staff_actor(connection: HTTPConnection, workshop: Workshop) -> Actor | None:
     if _same(presented_token(connection, Role.PROJECTOR, workshop.id), workshop.projector_token):
         return Actor(Role.PROJECTOR)
     return None
+
+
+def participant_token(connection: HTTPConnection, workshop_id: str) -> str | None:
+    return presented_token(connection, Role.PARTICIPANT, workshop_id)

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from facilitator.core.commands import COMMANDS, MachineCommand
+from facilitator.core.workshop import COMMANDS, Command
 
 MAX_BODY = 16 * 1024
 MAX_CLIENT_ID = 64
@@ -21,7 +21,7 @@ class BadCommand(Exception):
         self.message = message
 
 
-def parse(fields: dict[str, Any]) -> tuple[MachineCommand, str | None]:
+def parse(fields: dict[str, Any]) -> tuple[Command, str | None]:
     """A command and its client-made id from already-decoded fields."""
     fields = dict(fields)
     client_id = fields.pop("client_id", None)
@@ -35,7 +35,7 @@ def parse(fields: dict[str, Any]) -> tuple[MachineCommand, str | None]:
         raise BadCommand() from exc
 
 
-def parse_json(raw: bytes | str) -> tuple[MachineCommand, str | None]:
+def parse_json(raw: bytes | str) -> tuple[Command, str | None]:
     if len(raw) > MAX_BODY:
         raise BadCommand("The message is too large.")
     try:

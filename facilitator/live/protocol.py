@@ -1,0 +1,138 @@
+"""The JSON face of a workshop, per role: snapshots and events with what a role may not see
+removed before anything is sent (never merely hidden by the client).
+
+Participants and leaders never receive: the author of an anonymous idea, who edited or
+deleted it, anyone else's votes, vote counts before the facilitator reveals them, or hidden
+ideas. An event a role may not see at all is sent as ``null`` with its seq, so the client's
+sequence stays gap-free and a gap still means "resync".
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from facilitator.agenda import Agenda, VotePhase
+from facilitator.core.actors import Actor, Role
+from facilitator.core.board import BoardState, Idea
+from facilitator.core.board_messages import (
+    IdeaDeleted,
+    IdeaEdited,
+    IdeaHidden,
+    IdeaPosted,
+    IdeasMerged,
+    IdeaUnhidden,
+    VoteCast,
+    VotesRevealed,
+    VoteWithdrawn,
+)
+from facilitator.core.workshop import Event, WorkshopState
+
+
+def sees_everything(viewer: Actor) -> bool:
+    return viewer.role is Role.FACILITATOR
+
+
+def idea_view(idea: Idea, viewer: Actor) -> dict[str, Any]:
+    mine = viewer.participant_id is not None and idea.author == viewer.participant_id
+    show_author = sees_everything(viewer) or mine or not idea.anonymous
+    view = {
+        "id": idea.id,
+        "board": idea.board,
+        "group": idea.group,
+        "author": idea.author if show_author else None,
+        "mine": mine,
+        "text": idea.text,
+        "anonymous": idea.anonymous,
+        "theme": idea.theme,
+        "phase": idea.phase,
+        "posted_at": idea.posted_at.isoformat(),
+    }
+    if sees_everything(viewer):
+        view |= {"hidden": idea.hidden, "merged_into": idea.merged_into}
+    return view
+
+
+def snapshot(
+    state: WorkshopState, agenda: Agenda, viewer: Actor, now: datetime, seq: int
+) -> dict[str, Any]:
+    machine, board = state.machine, state.board
+    phase = state.current_phase(agenda)
+    ideas = [
+        idea
+        for idea in board.ideas.values()
+        if sees_everything(viewer) or (not idea.hidden and idea.merged_into is None)
+    ]
+    deadline = machine.deadline()
+    return {
+        "seq": seq,
+        "status": machine.status.value,
+        "phase": None
+        if phase is None
+        else {"index": machine.phase, "key": phase.key, "kind": phase.kind.value},
+        "clock": {
+            "server_now": now.isoformat(),
+            "deadline": deadline.isoformat() if deadline else None,
+            "time_left": machine.time_left(now),
+        },
+        "members": [
+            {"id": m.id, "name": m.name, "department": m.department, "role": m.role}
+            for m in board.members.values()
+        ],
+        "groups": {key: dict(groups) for key, groups in board.groups.items()},
+        "ideas": [idea_view(idea, viewer) for idea in ideas],
+        "themes": [{"id": t.id, "board": t.board, "name": t.name} for t in board.themes.values()],
+        "votes": _votes(board, agenda, viewer),
+    }
+
+
+def _votes(board: BoardState, agenda: Agenda, viewer: Actor) -> dict[str, Any]:
+    """Per vote phase: my votes and what is left; the tally once revealed (or to staff)."""
+    result: dict[str, Any] = {}
+    for phase in agenda.phases:
+        if not isinstance(phase, VotePhase):
+            continue
+        revealed = phase.key in board.revealed
+        entry: dict[str, Any] = {"revealed": revealed, "budget": phase.votes_per_person}
+        if viewer.participant_id is not None:
+            mine = board.votes_of(phase.key, viewer.participant_id)
+            entry["mine"] = dict(mine)
+            entry["left"] = board.votes_left(
+                phase.key, viewer.participant_id, phase.votes_per_person
+            )
+        if revealed or sees_everything(viewer):
+            entry["tally"] = board.tally(phase.key)
+        result[phase.key] = entry
+    return result
+
+
+def redact(event: Event, viewer: Actor, state: WorkshopState) -> dict[str, Any] | None:
+    """The event as this viewer may see it, or None if it may not see it at all."""
+    data = event.model_dump(mode="json")
+    if sees_everything(viewer):
+        return data
+    if viewer.role is Role.PROJECTOR and isinstance(event, VoteCast | VoteWithdrawn):
+        return None
+    match event:
+        case VoteCast(voter=voter) | VoteWithdrawn(voter=voter):
+            return data if voter == viewer.participant_id else None
+        case IdeaPosted(anonymous=True, author=author) if author != viewer.participant_id:
+            return data | {"author": None}
+        case IdeaEdited(idea=key) if _hidden(state, key):
+            return None
+        case IdeaEdited() | IdeaDeleted():
+            return {k: v for k, v in data.items() if k != "by"}
+        case IdeasMerged():
+            return {k: v for k, v in data.items() if k != "votes_moved"}
+        case VotesRevealed(phase=phase):
+            return data | {"tally": state.board.tally(phase)}
+        case IdeaHidden() | IdeaUnhidden():
+            # Unhiding brings an idea back: participants need its content, not just its id.
+            idea = state.board.ideas.get(event.idea)
+            return data | {"view": idea_view(idea, viewer) if idea else None}
+    return data
+
+
+def _hidden(state: WorkshopState, key: str) -> bool:
+    idea = state.board.ideas.get(key)
+    return idea is not None and (idea.hidden or idea.merged_into is not None)
