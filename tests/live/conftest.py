@@ -56,7 +56,7 @@ async def live_server(
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
-    while not server.started:  # uvicorn offers no event to await
+    while not server.started:  # noqa: ASYNC110 (uvicorn offers no event to await)
         await asyncio.sleep(0.02)
     try:
         yield LiveServer(f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}", links)
