@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
+import socket
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+import uvicorn
 from sqlalchemy import Engine, create_engine, text
 
+from facilitator.agenda import Programme
+from facilitator.clock import system_clock
+from facilitator.programme import WorkshopLinks, create_programme
+from facilitator.settings import Settings
 from facilitator.store.db import make_engine
 from facilitator.store.migrate import upgrade
+from facilitator.web.app import create_app
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 REDIS = "redis://127.0.0.1:6379/15"
@@ -96,3 +106,53 @@ def programme():  # type: ignore[no-untyped-def]
 def agenda(programme):  # type: ignore[no-untyped-def]
     """The real staff day 1 agenda: many phases of every common kind."""
     return programme.workshop("staff-day-1").agenda
+
+
+@dataclass
+class LiveServer:
+    base: str
+    ws: str
+    links: list[WorkshopLinks]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+async def live_server(
+    sqlite_url: str, programme: Programme, tmp_path: Path
+) -> AsyncIterator[LiveServer]:
+    """A real server on a loopback port, in the test's own event loop."""
+    engine = make_engine(sqlite_url)
+    upgrade(engine)
+    port = _free_port()
+    links = create_programme(
+        engine, programme, clock=system_clock, base_url=f"http://127.0.0.1:{port}"
+    )
+    engine.dispose()
+    settings = Settings(
+        database_url=sqlite_url, data_dir=tmp_path, public_url=f"http://127.0.0.1:{port}"
+    )
+    app = create_app(settings)
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=port,
+        ws="websockets-sansio",
+        log_level="warning",
+        ws_per_message_deflate=False,
+        ws_max_size=64 * 1024,
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:  # noqa: ASYNC110 (uvicorn offers no event to await)
+        await asyncio.sleep(0.02)
+    try:
+        yield LiveServer(f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}", links)
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(task, 10)

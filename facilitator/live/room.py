@@ -11,8 +11,8 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections import deque
-from collections.abc import Callable
+from collections import Counter, deque
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
@@ -73,6 +73,35 @@ class Room:
         self._clock = clock
         self._lock = asyncio.Lock()
         self.recent: deque[tuple[int, core.Event]] = deque(maxlen=RECENT)
+        # Rendered views by key, valid for one (seq, presence) state: one rendering per
+        # distinct view, the same bytes for every socket that shares it.
+        self._views: dict[Hashable, tuple[tuple[int, int], str]] = {}
+        self.online: Counter[str] = Counter()  # participant id → open sockets in this process
+        self.presence_version = 0
+
+    def rendered(self, key: Hashable, render: Callable[[], str]) -> str:
+        version = (self.seq, self.presence_version)
+        cached = self._views.get(key)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        html = render()
+        self._views[key] = (version, html)
+        return html
+
+    def arrive(self, participant_id: str) -> bool:
+        """Count a socket in; True when the person has just come online."""
+        self.online[participant_id] += 1
+        self.presence_version += 1
+        return self.online[participant_id] == 1
+
+    def leave(self, participant_id: str) -> bool:
+        """Count a socket out; True when the person's last socket has gone."""
+        self.online[participant_id] -= 1
+        self.presence_version += 1
+        if self.online[participant_id] <= 0:
+            del self.online[participant_id]
+            return True
+        return False
 
     @classmethod
     def load(cls, workshop_id: str, *, engine: Engine, hub: Hub, clock: Clock) -> Room:

@@ -18,7 +18,7 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from facilitator.core.actors import Actor, Role
+from facilitator.core.actors import Actor
 from facilitator.core.errors import Refusal
 from facilitator.live import protocol
 from facilitator.live.room import Accepted, Room, channel
@@ -26,11 +26,12 @@ from facilitator.store import workshops as store
 from facilitator.store.db import session_scope
 from facilitator.store.tables import Workshop
 from facilitator.web import i18n
-from facilitator.web.auth import participant_token, staff_actor
+from facilitator.web.auth import actor_for
 from facilitator.web.commands import MAX_BODY, BadCommand, parse_json
+from facilitator.web.screens import live_fragments, personal_message
 from facilitator.web.services import Services, services
-from facilitator.web.views import console_context
 
+PRESENCE = json.dumps({"presence": True})
 CLOSE_NOT_FOUND = 4404
 CLOSE_FORBIDDEN = 4403
 CLOSE_TOO_SLOW = 4408
@@ -66,9 +67,6 @@ async def workshop_socket(websocket: WebSocket) -> None:
         return
     row, actor = found
     json_mode = websocket.query_params.get("protocol") == "json"
-    if not json_mode and actor.role not in (Role.FACILITATOR, Role.PROJECTOR):
-        await websocket.close(CLOSE_FORBIDDEN)  # participants' pages come with the screens
-        return
     await websocket.accept()
     room = await app.rooms.get(row.id)
     language = i18n.negotiate(
@@ -87,14 +85,8 @@ def _authenticate(
         row = store.get_workshop(session, workshop_id=workshop_id)
         if row is None:
             return CLOSE_NOT_FOUND
-        actor = staff_actor(websocket, row)
-        if actor is not None:
-            return row, actor
-        token = participant_token(websocket, workshop_id)
-        person = token and store.participant_by_token(session, workshop_id=row.id, token=token)
-        if not person:
-            return CLOSE_FORBIDDEN
-        return row, Actor(Role(person.role), person.id)
+        actor = actor_for(websocket, session, row)
+        return CLOSE_FORBIDDEN if actor is None else (row, actor)
 
 
 class Connection:
@@ -117,7 +109,11 @@ class Connection:
 
     async def run(self) -> None:
         async with self.app.hub.subscribe(channel(self.row.id)) as subscription:
+            person = self.actor.participant_id
+            if person is not None and self.room.arrive(person):
+                await self.app.hub.publish(channel(self.row.id), PRESENCE)
             if not self.json_mode:
+                self.send({"type": "clock", "now": self.app.clock().isoformat()})
                 self.push_view()
             tasks = [
                 asyncio.create_task(self.write()),
@@ -134,6 +130,8 @@ class Connection:
                         asyncio.CancelledError, WebSocketDisconnect, RuntimeError
                     ):
                         await task
+                if person is not None and self.room.leave(person):
+                    await self.app.hub.publish(channel(self.row.id), PRESENCE)
         code = CLOSE_TOO_SLOW if self.too_slow else 1000
         with contextlib.suppress(RuntimeError, WebSocketDisconnect):
             await self.websocket.close(code)
@@ -157,10 +155,19 @@ class Connection:
             await self.websocket.send_text(text)
 
     def push_view(self) -> None:
-        context = console_context(
-            self.room, self.row, self.app.clock(), self.language, self.app.settings.base_url()
+        html = live_fragments(
+            self.app.renderer,
+            self.room,
+            self.row,
+            self.actor,
+            self.app.clock(),
+            self.language,
+            self.app.settings.base_url(),
         )
-        self.send(self.app.renderer.render("fragments/agenda.html", context, self.language))
+        self.send(html)
+        mine = personal_message(self.room, self.actor)
+        if mine is not None:
+            self.send(mine)
 
     def push_snapshot(self) -> None:
         self.sent_seq = self.room.seq
@@ -196,15 +203,13 @@ class Connection:
             if self.json_mode:
                 self.catch_up()
             else:
-                self.push_view()
+                self.push_view()  # presence notices land here too: the people list changed
 
     # --- in ----------------------------------------------------------------------------
 
     async def read(self) -> None:
         while True:
             text = await self.websocket.receive_text()
-            if not self.json_mode:
-                continue  # htmx pages send commands over HTTP
             await self.handle(text)
 
     async def handle(self, text: str) -> None:
@@ -219,6 +224,9 @@ class Connection:
         kind = message.get("type") if isinstance(message, dict) else None
         if kind == "ping":
             self.send({"type": "pong"})
+            return
+        if kind == "hello" and not self.json_mode:
+            self.push_view()  # pages resync by taking the whole view
             return
         if kind == "hello":
             last = message.get("last_seq")

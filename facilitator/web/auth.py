@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hmac
 
+from sqlmodel import Session
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
 from facilitator.core.actors import FACILITATOR, Actor, Role
 from facilitator.store.tables import Workshop
+from facilitator.store.workshops import participant_by_token
 
 COOKIE_MAX_AGE = 60 * 60 * 24 * 90  # the programme runs two months
 
@@ -61,3 +63,15 @@ def staff_actor(connection: HTTPConnection, workshop: Workshop) -> Actor | None:
 
 def participant_token(connection: HTTPConnection, workshop_id: str) -> str | None:
     return presented_token(connection, Role.PARTICIPANT, workshop_id)
+
+
+def actor_for(connection: HTTPConnection, session: Session, workshop: Workshop) -> Actor | None:
+    """Whoever the connection proves to be: facilitator, projector, participant or leader."""
+    actor = staff_actor(connection, workshop)
+    if actor is not None:
+        return actor
+    token = participant_token(connection, workshop.id)
+    if not token:
+        return None
+    person = participant_by_token(session, workshop_id=workshop.id, token=token)
+    return None if person is None else Actor(Role(person.role), person.id)

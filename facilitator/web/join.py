@@ -1,4 +1,8 @@
-"""Joining with a code: no account, a token in a cookie (and in the answer, for API clients)."""
+"""Joining with a code: no account, a token in a cookie (and in the answer, for API clients).
+
+The join code makes a participant, the leader code a leader. A form post (the phone's page)
+and a JSON post (API clients) take the same path.
+"""
 
 from __future__ import annotations
 
@@ -6,50 +10,102 @@ import asyncio
 import json
 import secrets
 import uuid
+from typing import Any
 
 from sqlmodel import Session
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from facilitator.agenda import Text
 from facilitator.core.actors import Actor, Role
 from facilitator.core.board_messages import Join
 from facilitator.core.errors import Refusal
 from facilitator.store import workshops as store
 from facilitator.store.db import session_scope
-from facilitator.store.tables import Participant, Workshop
+from facilitator.store.tables import Participant, Programme, Workshop
 from facilitator.web import i18n
-from facilitator.web.auth import remember
+from facilitator.web.auth import participant_token, remember
 from facilitator.web.commands import MAX_BODY
 from facilitator.web.render import language_of
-from facilitator.web.services import services
+from facilitator.web.services import Services, services
 
 
-def _refuse(request: Request, msgid: str, status: int, code: str) -> Response:
-    message = i18n.gettext(language_of(request), msgid)
-    return JSONResponse({"ok": False, "code": code, "error": message}, status_code=status)
+def _wants_json(request: Request) -> bool:
+    return request.headers.get("content-type", "").startswith("application/json")
+
+
+async def _find(app: Services, code: str) -> tuple[Workshop, str, list[dict[str, Any]]] | None:
+    def find() -> tuple[Workshop, str, list[dict[str, Any]]] | None:
+        with session_scope(app.engine) as session:
+            found = store.workshop_by_any_code(session, code=code)
+            if found is None:
+                return None
+            row, role = found
+            programme = session.get(Programme, row.programme_id) if row.programme_id else None
+            departments = list(programme.spec.get("departments", [])) if programme else []
+            return row, role, departments
+
+    return await asyncio.to_thread(find)
+
+
+def _department_options(departments: list[dict[str, Any]], language: str) -> list[dict[str, str]]:
+    return [
+        {"key": d["key"], "name": Text.model_validate(d["name"]).get(language)} for d in departments
+    ]
+
+
+async def code_form(request: Request) -> Response:
+    """The front page's code field lands here."""
+    code = "".join(ch for ch in request.query_params.get("code", "") if ch.isalnum())[:12]
+    return RedirectResponse(f"/join/{code.upper()}" if code else "/", status_code=303)
+
+
+async def join_page(request: Request) -> Response:
+    app = services(request)
+    found = await _find(app, request.path_params["code"])
+    if found is None:
+        message = i18n.gettext(language_of(request), "No workshop has that code.")
+        return app.renderer.page(request, "error.html", {"message": message}, status_code=404)
+    row, _role, departments = found
+    if participant_token(request, row.id):
+        return RedirectResponse(f"/w/{row.id}/me", status_code=303)
+    return _form(request, app, row, departments, {}, None)
+
+
+def _form(
+    request: Request,
+    app: Services,
+    row: Workshop,
+    departments: list[dict[str, Any]],
+    fields: dict[str, str],
+    error: str | None,
+    status: int = 200,
+) -> Response:
+    language = language_of(request)
+    context = {
+        "code": request.path_params["code"],
+        "agenda_title": store.agenda_of(row).title.get(language),
+        "departments": _department_options(departments, language),
+        "name": fields.get("name"),
+        "department": fields.get("department"),
+        "error": error,
+    }
+    return app.renderer.page(request, "participant/join.html", context, status_code=status)
 
 
 async def join(request: Request) -> Response:
     app = services(request)
-    code = request.path_params["code"]
-
-    def find() -> tuple[Workshop, str] | None:
-        with session_scope(app.engine) as session:
-            return store.workshop_by_any_code(session, code=code)
-
-    found = await asyncio.to_thread(find)
+    language = language_of(request)
+    found = await _find(app, request.path_params["code"])
     if found is None:
-        return _refuse(request, "No workshop has that code.", 404, "no_workshop")
-    row, role_name = found
-    body = await request.body()
-    try:
-        if len(body) > MAX_BODY:
-            raise ValueError("too large")
-        fields = json.loads(body)
-        name, department = str(fields["name"]), str(fields["department"])
-    except (ValueError, KeyError, TypeError):
-        return _refuse(request, "The request was malformed.", 422, "invalid")
+        message = i18n.gettext(language, "No workshop has that code.")
+        return JSONResponse({"ok": False, "code": "no_workshop", "error": message}, 404)
+    row, role_name, departments = found
+    fields = await _fields(request)
+    if fields is None:
+        message = i18n.gettext(language, "The request was malformed.")
+        return JSONResponse({"ok": False, "code": "invalid", "error": message}, 422)
 
     role = Role.LEADER if role_name == "leader" else Role.PARTICIPANT
     participant_id, token = uuid.uuid4().hex, secrets.token_urlsafe(24)
@@ -61,33 +117,56 @@ async def join(request: Request) -> Response:
                 id=participant_id,
                 programme_id=row.programme_id,
                 workshop_id=row.id,
-                name=name.strip(),
-                department=department.strip(),
+                name=fields["name"].strip()[:80],
+                department=fields["department"].strip()[:80],
                 role=role.value,
                 token=token,
                 created_at=app.clock(),
             )
         )
 
-    command = Join(name=name, department=department)
-    outcome = await room.submit(
-        command, Actor(role, participant_id), participant_id, also=keep_token
-    )
+    command = Join(name=fields["name"], department=fields["department"])
+    actor = Actor(role, participant_id)
+    outcome = await room.submit(command, actor, participant_id, also=keep_token)
     if isinstance(outcome, Refusal):
-        message = outcome.render(lambda msgid: i18n.gettext(language_of(request), msgid))
-        return JSONResponse({"ok": False, "code": outcome.code, "error": message}, status_code=409)
-    response = JSONResponse(
-        {
-            "ok": True,
-            "workshop": row.id,
-            "participant": participant_id,
-            "role": role.value,
-            "token": token,
-            "seq": outcome.seq,
-        }
-    )
+        message = outcome.render(lambda msgid: i18n.gettext(language, msgid))
+        if not _wants_json(request):
+            return _form(request, app, row, departments, fields, message, status=409)
+        return JSONResponse({"ok": False, "code": outcome.code, "error": message}, 409)
+    response: Response
+    if _wants_json(request):
+        response = JSONResponse(
+            {
+                "ok": True,
+                "workshop": row.id,
+                "participant": participant_id,
+                "role": role.value,
+                "token": token,
+                "seq": outcome.seq,
+            }
+        )
+    else:
+        response = RedirectResponse(f"/w/{row.id}/me", status_code=303)
     remember(response, Role.PARTICIPANT, row.id, token)
     return response
 
 
-routes = [Route("/join/{code}", join, methods=["POST"])]
+async def _fields(request: Request) -> dict[str, str] | None:
+    body = await request.body()
+    if len(body) > MAX_BODY:
+        return None
+    try:
+        if _wants_json(request):
+            raw = json.loads(body)
+        else:
+            raw = dict((await request.form()).items())
+        return {"name": str(raw["name"]), "department": str(raw["department"])}
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+routes = [
+    Route("/join", code_form),
+    Route("/join/{code}", join_page, methods=["GET"]),
+    Route("/join/{code}", join, methods=["POST"]),
+]

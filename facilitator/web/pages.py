@@ -1,4 +1,4 @@
-"""HTTP routes: health, the facilitator console, commands and state as JSON."""
+"""HTTP routes: health, the three screens, commands (forms, htmx, JSON) and state as JSON."""
 
 from __future__ import annotations
 
@@ -17,11 +17,14 @@ from facilitator.store import workshops as store
 from facilitator.store.db import session_scope
 from facilitator.store.tables import Workshop
 from facilitator.web import i18n
-from facilitator.web.auth import remember, staff_actor
+from facilitator.web.auth import actor_for, remember
 from facilitator.web.commands import MAX_BODY, BadCommand, parse, parse_json
 from facilitator.web.render import is_htmx, language_of
+from facilitator.web.screens import join_url, live_fragments, qr_svg, screen_context
 from facilitator.web.services import Services, services
-from facilitator.web.views import console_context
+
+# Refusals about who is asking rather than about the workshop's state.
+_NOT_ALLOWED = frozenset({"forbidden", "read_only", "leaders_only", "not_an_actor", "cannot_join"})
 
 
 class Denied(Exception):
@@ -51,61 +54,84 @@ async def home(request: Request) -> Response:
     return services(request).renderer.page(request, "home.html", {})
 
 
-async def _workshop(app: Services, workshop_id: str) -> Workshop:
+async def who(request: Request, *roles: Role) -> tuple[Workshop, Actor, Room]:
+    """The workshop of the path and the proven actor, if it has one of ``roles``."""
+    app = services(request)
+    workshop_id = request.path_params["workshop_id"]
 
-    def load() -> Workshop | None:
+    def load() -> tuple[Workshop | None, Actor | None]:
         with session_scope(app.engine) as session:
-            return store.get_workshop(session, workshop_id=workshop_id)
+            row = store.get_workshop(session, workshop_id=workshop_id)
+            return row, (None if row is None else actor_for(request, session, row))
 
-    row = await asyncio.to_thread(load)
+    row, actor = await asyncio.to_thread(load)
     if row is None:
         raise NotFound("Workshop not found.")
-    return row
-
-
-async def _staff(request: Request, role: Role) -> tuple[Workshop, Actor, Room]:
-    app = services(request)
-    row = await _workshop(app, request.path_params["workshop_id"])
-    actor = staff_actor(request, row)
-    if actor is None or (role is Role.FACILITATOR and actor.role is not Role.FACILITATOR):
+    if actor is None or (roles and actor.role not in roles):
         raise Denied()
     return row, actor, await app.rooms.get(row.id)
 
 
-def _with_token_cookie(request: Request, response: Response, role: Role, row: Workshop) -> None:
+def _clean_url(request: Request, role: Role, row: Workshop) -> Response | None:
+    """Keep a secret link out of the address bar and history: cookie, then a clean URL."""
     token = request.query_params.get("token")
-    if token:
-        remember(response, role, row.id, token)
+    if not token:
+        return None
+    response = RedirectResponse(request.url.path, status_code=303)
+    remember(response, role, row.id, token)
+    return response
+
+
+def _screen(app: Services, room: Room, row: Workshop, actor: Actor, lang: str) -> dict[str, Any]:
+    base = app.settings.base_url()
+    context = screen_context(room, row, actor, app.clock(), lang, base)
+    context["server_now"] = app.clock().isoformat()
+    if actor.role in (Role.FACILITATOR, Role.PROJECTOR):
+        context["qr"] = qr_svg(join_url(base, row))
+    return context
 
 
 async def facilitator_console(request: Request) -> Response:
-    row, _actor, room = await _staff(request, Role.FACILITATOR)
+    row, actor, room = await who(request, Role.FACILITATOR)
+    if (redirect := _clean_url(request, Role.FACILITATOR, row)) is not None:
+        return redirect
     app = services(request)
-    if request.query_params.get("token"):
-        # Keep the secret out of the address bar and history: cookie, then a clean URL.
-        response: Response = RedirectResponse(request.url.path, status_code=303)
-        _with_token_cookie(request, response, Role.FACILITATOR, row)
-        return response
-    context = _console(app, room, row, language_of(request))
+    context = _screen(app, room, row, actor, language_of(request))
     return app.renderer.page(request, "facilitator/console.html", context)
 
 
-def _console(app: Services, room: Room, row: Workshop, language: str) -> dict[str, Any]:
-    return console_context(room, row, app.clock(), language, app.settings.base_url())
+async def projector(request: Request) -> Response:
+    row, actor, room = await who(request, Role.PROJECTOR, Role.FACILITATOR)
+    if (redirect := _clean_url(request, Role.PROJECTOR, row)) is not None:
+        return redirect
+    app = services(request)
+    context = _screen(app, room, row, actor, language_of(request))
+    return app.renderer.page(request, "projector/page.html", context)
+
+
+async def participant_page(request: Request) -> Response:
+    try:
+        row, actor, room = await who(request, Role.PARTICIPANT, Role.LEADER)
+    except Denied:
+        return RedirectResponse("/", status_code=303)
+    app = services(request)
+    context = _screen(app, room, row, actor, language_of(request))
+    member = room.state.board.members.get(actor.participant_id or "")
+    context["me_name"] = member.name if member else ""
+    return app.renderer.page(request, "participant/page.html", context)
 
 
 async def submit_command(request: Request) -> Response:
-    row, actor, room = await _staff(request, Role.FACILITATOR)
+    row, actor, room = await who(request)
     app = services(request)
     language = language_of(request)
     content_type = request.headers.get("content-type", "")
     try:
+        if int(request.headers.get("content-length") or 0) > MAX_BODY:
+            raise BadCommand("The message is too large.")
         if content_type.startswith("application/json"):
-            body = await request.body()
-            command, client_id = parse_json(body)
+            command, client_id = parse_json(await request.body())
         else:
-            if int(request.headers.get("content-length") or 0) > MAX_BODY:
-                raise BadCommand("The message is too large.")
             form = await request.form()
             command, client_id = parse({k: v for k, v in form.items() if isinstance(v, str)})
     except BadCommand as exc:
@@ -114,8 +140,9 @@ async def submit_command(request: Request) -> Response:
     outcome = await room.submit(command, actor, client_id)
     if isinstance(outcome, Refusal):
         message = outcome.render(lambda msgid: i18n.gettext(language, msgid))
-        return _answer_error(request, app, message, 409, code=outcome.code)
-    return _answer_accepted(request, app, room, row, outcome, language)
+        status = 403 if outcome.code in _NOT_ALLOWED else 409
+        return _answer_error(request, app, message, status, code=outcome.code)
+    return _answer_accepted(request, app, room, row, actor, outcome)
 
 
 def _answer_error(
@@ -129,23 +156,36 @@ def _answer_error(
         return Response(body, media_type="text/html", headers={"HX-Reswap": "none"})
     if request.headers.get("content-type", "").startswith("application/json"):
         return JSONResponse({"ok": False, "code": code, "error": message}, status_code=status)
-    return Response(message, status_code=status, media_type="text/plain; charset=utf-8")
+    page = services(request).renderer.page(
+        request, "error.html", {"message": message}, status_code=status
+    )
+    return page
 
 
 def _answer_accepted(
-    request: Request, app: Services, room: Room, row: Workshop, outcome: Accepted, language: str
+    request: Request, app: Services, room: Room, row: Workshop, actor: Actor, outcome: Accepted
 ) -> Response:
     if is_htmx(request):
-        context = _console(app, room, row, language)
-        body = app.renderer.render("fragments/agenda.html", context, language)
-        return Response(body, media_type="text/html")
+        # The new view at once (out-of-band, by id), even if the websocket is down.
+        html = live_fragments(
+            app.renderer,
+            room,
+            row,
+            actor,
+            app.clock(),
+            language_of(request),
+            app.settings.base_url(),
+        )
+        cleared = '<div id="flash" role="alert" aria-live="assertive" hx-swap-oob="true"></div>'
+        return Response(html + cleared, media_type="text/html")
     if request.headers.get("content-type", "").startswith("application/json"):
         return JSONResponse({"ok": True, "seq": outcome.seq, "replayed": outcome.replayed})
-    return RedirectResponse(f"/w/{row.id}/facilitator", status_code=303)
+    page = "facilitator" if actor.role is Role.FACILITATOR else "me"
+    return RedirectResponse(f"/w/{row.id}/{page}", status_code=303)
 
 
 async def workshop_state(request: Request) -> Response:
-    row, _actor, room = await _staff(request, Role.PROJECTOR)
+    row, _actor, room = await who(request, Role.FACILITATOR, Role.PROJECTOR)
     app = services(request)
     now = app.clock()
     machine = room.state.machine
@@ -167,6 +207,8 @@ routes = [
     Route("/", home),
     Route("/healthz", healthz),
     Route("/w/{workshop_id}/facilitator", facilitator_console),
+    Route("/w/{workshop_id}/projector", projector),
+    Route("/w/{workshop_id}/me", participant_page),
     Route("/w/{workshop_id}/commands", submit_command, methods=["POST"]),
     Route("/w/{workshop_id}/state", workshop_state),
 ]

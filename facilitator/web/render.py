@@ -43,7 +43,11 @@ class Renderer:
     ) -> HTMLResponse:
         language = language_of(request)
         body = self.render(name, {"request": request, **context}, language)
-        return HTMLResponse(body, status_code=status_code)
+        response = HTMLResponse(body, status_code=status_code)
+        if request.query_params.get("lang") == language:
+            # The switch is remembered per person (per browser), for a year.
+            response.set_cookie(i18n.LANGUAGE_COOKIE, language, max_age=365 * 86400, samesite="lax")
+        return response
 
 
 def language_of(request: Request) -> str:

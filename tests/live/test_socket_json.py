@@ -15,7 +15,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from facilitator.agenda import Programme
-from tests.live.conftest import LiveServer
+from tests.conftest import LiveServer
 
 pytestmark = pytest.mark.slow
 

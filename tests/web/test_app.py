@@ -79,7 +79,8 @@ def test_an_htmx_post_answers_with_the_live_fragment(
         f"/w/{day1.workshop_id}/commands", data={"type": "start"}, headers={"HX-Request": "true"}
     )
     assert response.status_code == 200
-    assert response.text.startswith('<section id="live"')
+    assert response.text.startswith('<section id="live" hx-swap-oob="true"')
+    assert 'id="people"' in response.text and 'id="moderation"' in response.text
 
 
 def test_json_commands_are_acknowledged_once_per_client_id(
@@ -170,8 +171,10 @@ def test_the_websocket_pushes_the_new_agenda_view_after_each_change(
 ) -> None:
     facilitator_client(client, day1)
     with client.websocket_connect(f"/w/{day1.workshop_id}/ws") as socket:
+        clock = socket.receive_json()
+        assert clock["type"] == "clock" and clock["now"]
         first = socket.receive_text()
-        assert 'id="live"' in first and "Lobby" not in first
+        assert 'id="live"' in first and 'id="people"' in first
         client.post(f"/w/{day1.workshop_id}/commands", json={"type": "start"})
         pushed = socket.receive_text()
         assert "Fase 1 af" in pushed

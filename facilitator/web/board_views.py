@@ -1,0 +1,132 @@
+"""The board as each role sees it: which ideas, whose names, which counts.
+
+The same redaction rules as the JSON protocol (facilitator.live.protocol): participants and
+the projector never get an anonymous idea's author, hidden ideas, or counts before the reveal.
+A participant's view depends only on (role, group, language), so one rendering serves every
+phone in the same group; what is personal (my votes, my ideas) travels separately.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from facilitator.agenda import Agenda, GroupWorkPhase, IndividualPhase, Phase, VotePhase
+from facilitator.core.actors import Actor, Role
+from facilitator.core.board import BoardState, Idea
+from facilitator.core.workshop import WorkshopState
+
+
+@dataclass(frozen=True)
+class IdeaRow:
+    id: str
+    text: str
+    author: str | None  # a name, or None when the viewer may not know it
+    group: str | None
+    theme: str | None
+    theme_name: str | None
+    votes: int | None  # None: not revealed to this viewer
+    hidden: bool
+
+
+def board_of(phase: Phase | None) -> str | None:
+    if isinstance(phase, GroupWorkPhase | VotePhase):
+        return phase.board
+    if isinstance(phase, IndividualPhase):
+        return phase.board
+    return None
+
+
+def can_post(phase: Phase | None, viewer: Actor) -> bool:
+    if isinstance(phase, GroupWorkPhase | IndividualPhase) and board_of(phase):
+        return viewer.role is Role.FACILITATOR or viewer.role.value in {
+            a.value for a in phase.actors
+        }
+    return False
+
+
+def view_group(state: WorkshopState, agenda: Agenda, viewer: Actor) -> str | None:
+    """The group whose section this viewer sees in the current phase (None: all groups)."""
+    phase = state.current_phase(agenda)
+    if phase is None or viewer.participant_id is None or not isinstance(phase, GroupWorkPhase):
+        return None
+    return state.board.group_of(phase.key, viewer.participant_id)
+
+
+def board_context(
+    state: WorkshopState, agenda: Agenda, viewer: Actor, group: str | None
+) -> dict[str, Any]:
+    board = state.board
+    phase = state.current_phase(agenda)
+    key = board_of(phase)
+    staff = viewer.role is Role.FACILITATOR
+    tally: dict[str, int] | None = None
+    vote: dict[str, Any] | None = None
+    if isinstance(phase, VotePhase):
+        revealed = phase.key in board.revealed
+        if revealed or staff:
+            tally = board.tally(phase.key)
+        vote = {
+            "phase": phase.key,
+            "budget": phase.votes_per_person,
+            "max_per_idea": phase.max_per_idea,
+            "revealed": revealed,
+        }
+    ideas = [] if key is None else _ideas(board, key, staff, group)
+    rows = [_row(board, idea, staff, tally) for idea in ideas]
+    groups = sorted({row.group for row in rows if row.group}, key=_group_order)
+    return {
+        "board_key": key,
+        "ideas": rows,
+        "groups": groups,
+        "themes": [] if key is None else list(board.themes_of(key)),
+        "vote": vote,
+        "my_group": group,
+        "can_post": can_post(phase, viewer),
+        "anonymous_phase": bool(getattr(phase, "anonymous", False)),
+    }
+
+
+def _ideas(board: BoardState, key: str, staff: bool, group: str | None) -> list[Idea]:
+    ideas = [
+        idea
+        for idea in board.ideas.values()
+        if idea.board == key and idea.merged_into is None and (staff or not idea.hidden)
+    ]
+    if group is not None:
+        ideas = [idea for idea in ideas if idea.group == group]
+    return ideas
+
+
+def _row(board: BoardState, idea: Idea, staff: bool, tally: dict[str, int] | None) -> IdeaRow:
+    member = board.members.get(idea.author)
+    author = None if idea.anonymous and not staff else (member.name if member else None)
+    theme = board.themes.get(idea.theme) if idea.theme else None
+    return IdeaRow(
+        id=idea.id,
+        text=idea.text,
+        author=author,
+        group=idea.group,
+        theme=idea.theme,
+        theme_name=theme.name if theme else None,
+        votes=None if tally is None else tally.get(idea.id, 0),
+        hidden=idea.hidden,
+    )
+
+
+def _group_order(group: str) -> tuple[int, str]:
+    digits = "".join(ch for ch in group if ch.isdigit())
+    return (int(digits) if digits else 0, group)
+
+
+def personal(state: WorkshopState, agenda: Agenda, viewer: Actor) -> dict[str, Any]:
+    """What only this person sees: their votes and their own ideas (sent as JSON)."""
+    phase = state.current_phase(agenda)
+    pid = viewer.participant_id
+    mine = [i.id for i in state.board.ideas.values() if pid is not None and i.author == pid]
+    result: dict[str, Any] = {"type": "mine", "ideas": mine, "votes": {}, "left": None}
+    if isinstance(phase, VotePhase) and pid is not None:
+        result["votes"] = dict(state.board.votes_of(phase.key, pid))
+        result["left"] = state.board.votes_left(phase.key, pid, phase.votes_per_person)
+        result["budget"] = phase.votes_per_person
+    return result

@@ -1,0 +1,102 @@
+"""The live parts of each screen, rendered once per distinct view (cached in the room).
+
+A websocket of the htmx pages receives these fragments after every change; each has an id,
+and the page swaps each into the element with the same id.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+
+from facilitator.core.actors import Actor, Role
+from facilitator.live.room import Room
+from facilitator.store.tables import Workshop
+from facilitator.web.board_views import board_context, personal, view_group
+from facilitator.web.render import Renderer
+from facilitator.web.views import console_context
+
+
+def join_url(base_url: str, row: Workshop) -> str:
+    return f"{base_url}/join/{row.join_code}"
+
+
+def qr_svg(url: str) -> str:
+    """An inline SVG QR code, made here: nothing is fetched from elsewhere."""
+    svg: str = segno.make(url, error="m").svg_inline(scale=8, border=2, dark="#1b1f24")
+    return svg
+
+
+def people_context(room: Room) -> dict[str, Any]:
+    state = room.state
+    phase = state.current_phase(room.agenda)
+    groups = dict(state.board.groups.get(phase.key, {})) if phase else {}
+    members = [
+        {
+            "id": m.id,
+            "name": m.name,
+            "department": m.department,
+            "role": m.role,
+            "online": m.id in room.online,
+            "group": groups.get(m.id),
+        }
+        for m in state.board.members.values()
+    ]
+    return {
+        "members": members,
+        "group_ids": sorted(set(groups.values()), key=lambda g: (len(g), g)),
+        "phase_kind": phase.kind.value if phase else None,
+        "online_count": sum(1 for m in members if m["online"]),
+    }
+
+
+def screen_context(
+    room: Room, row: Workshop, actor: Actor, now: Any, language: str, base_url: str
+) -> dict[str, Any]:
+    """Everything a page or fragment of this role needs (no personal data)."""
+    group = view_group(room.state, room.agenda, actor)
+    context = console_context(room, row, now, language, base_url)
+    context |= board_context(room.state, room.agenda, actor, group)
+    context["role"] = actor.role.value
+    if actor.role in (Role.FACILITATOR, Role.PROJECTOR):
+        context["join_url"] = join_url(base_url, row)
+        context |= people_context(room)
+    return context
+
+
+FRAGMENTS: dict[Role, tuple[str, ...]] = {
+    Role.FACILITATOR: (
+        "fragments/agenda.html",
+        "fragments/people.html",
+        "fragments/moderation.html",
+    ),
+    Role.PROJECTOR: ("fragments/projector.html",),
+    Role.PARTICIPANT: ("fragments/phase.html", "fragments/board.html"),
+    Role.LEADER: ("fragments/phase.html", "fragments/board.html"),
+}
+
+
+def live_fragments(
+    renderer: Renderer,
+    room: Room,
+    row: Workshop,
+    actor: Actor,
+    now: Any,
+    language: str,
+    base_url: str,
+) -> str:
+    group = view_group(room.state, room.agenda, actor)
+    key = (actor.role, group, language)
+
+    def render() -> str:
+        context = screen_context(room, row, actor, now, language, base_url)
+        return "".join(renderer.render(name, context, language) for name in FRAGMENTS[actor.role])
+
+    return room.rendered(key, render)
+
+
+def personal_message(room: Room, actor: Actor) -> dict[str, Any] | None:
+    if actor.participant_id is None:
+        return None
+    return personal(room.state, room.agenda, actor)
