@@ -54,13 +54,18 @@ class MemoryHub:
 
     def __init__(self) -> None:
         self._channels: dict[str, set[Subscription]] = {}
+        self._closed = False
 
     async def publish(self, channel: str, message: str) -> None:
+        if self._closed:
+            return  # shutting down: nobody is listening any more
         for subscription in tuple(self._channels.get(channel, ())):
             subscription.offer(message)
 
     @asynccontextmanager
     async def subscribe(self, channel: str) -> AsyncIterator[Subscription]:
+        if self._closed:
+            raise RuntimeError("the hub is closed")
         subscription = Subscription()
         self._channels.setdefault(channel, set()).add(subscription)
         try:
@@ -72,13 +77,16 @@ class MemoryHub:
                 if not members:
                     del self._channels[channel]
 
-    def mark_all_lagged(self) -> None:
-        for members in self._channels.values():
-            for subscription in members:
+    def mark_lagged(self, channel: str | None = None) -> None:
+        """Flag the subscriptions of ``channel`` (or of every channel) and wake their readers."""
+        groups = self._channels.values() if channel is None else [self._channels.get(channel, ())]
+        for members in groups:
+            for subscription in tuple(members):
                 subscription.lagged = True
                 subscription.offer("")
 
     async def close(self) -> None:
+        self._closed = True
         self._channels.clear()
 
 
