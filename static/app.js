@@ -180,6 +180,33 @@
     });
   }
 
+  // A home reflection is saved as the person types (and kept on the phone meanwhile).
+  var reflection = document.querySelector("form[data-autosave]");
+  if (reflection) {
+    var timer = null;
+    var backupKey = "reflection:" + reflection.dataset.autosave;
+    var area = reflection.querySelector("textarea");
+    var backup = localStorage.getItem(backupKey);
+    if (backup !== null && backup !== area.value) area.value = backup;
+    var save = function () {
+      var payload = { text: area.value, share: reflection.querySelector("[name=share]").checked };
+      fetch(reflection.dataset.autosave, {
+        method: "POST", headers: { "content-type": "application/json" },
+        body: JSON.stringify(payload),
+      }).then(function (r) { return r.json(); }).then(function (answer) {
+        var out = reflection.querySelector(".status");
+        if (answer.ok) { localStorage.removeItem(backupKey); out.textContent = body.dataset.savedText; }
+        else out.textContent = answer.error;
+      }).catch(function () { /* kept in localStorage; the next keystroke retries */ });
+    };
+    reflection.addEventListener("input", function () {
+      localStorage.setItem(backupKey, area.value);
+      clearTimeout(timer);
+      timer = setTimeout(save, 700);
+    });
+    reflection.addEventListener("submit", function (event) { event.preventDefault(); save(); });
+  }
+
   if (body.dataset.serverNow) offset = Date.parse(body.dataset.serverNow) - Date.now();
   var field = document.getElementById("idea-text");
   if (field && !field.value) field.value = localStorage.getItem(draftKey) || "";

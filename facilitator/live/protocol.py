@@ -12,13 +12,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from typing_extensions import TypeIs
+
 from facilitator.agenda import Agenda, VotePhase
 from facilitator.core.actors import Actor, Role
 from facilitator.core.board import BoardState, Idea
 from facilitator.core.board_messages import (
     IdeaDeleted,
     IdeaEdited,
-    IdeaHidden,
     IdeaPosted,
     IdeasMerged,
     IdeaUnhidden,
@@ -26,11 +27,66 @@ from facilitator.core.board_messages import (
     VotesRevealed,
     VoteWithdrawn,
 )
+from facilitator.core.catalogue import CatalogueState, Entry
+from facilitator.core.catalogue_messages import (
+    CatalogueEvent,
+    CatalogueImported,
+    DecisionRevealed,
+    EntryTriaged,
+    QuestionAsked,
+    ReactionToggled,
+)
 from facilitator.core.workshop import Event, WorkshopState
+
+_CATALOGUE_EVENTS: tuple[type, ...] = CatalogueEvent.__args__
+
+
+def _of_catalogue(event: Event) -> TypeIs[CatalogueEvent]:
+    return isinstance(event, _CATALOGUE_EVENTS)
 
 
 def sees_everything(viewer: Actor) -> bool:
     return viewer.role is Role.FACILITATOR
+
+
+def sees_drafts(viewer: Actor) -> bool:
+    """The leaders' triage is a draft, visible to leaders and the facilitator only."""
+    return viewer.role in (Role.FACILITATOR, Role.LEADER)
+
+
+_DECISION = ("verdict", "priority", "owner", "timeline", "rationale")
+
+
+def entry_view(entry: Entry, viewer: Actor) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "id": entry.id,
+        "text": entry.text,
+        "origin": entry.origin,
+        "group": entry.group,
+        "votes": entry.votes,
+        "theme": entry.theme,
+        "revealed": entry.revealed,
+    }
+    if entry.revealed or sees_drafts(viewer):
+        view |= {name: getattr(entry, name) for name in _DECISION}
+    if sees_drafts(viewer):
+        view["history"] = [
+            {"field": c.field, "value": c.value, "by": c.by, "at": c.at.isoformat()}
+            for c in entry.history
+        ]
+    return view
+
+
+def catalogue_view(state: CatalogueState, viewer: Actor) -> dict[str, Any]:
+    return {
+        "entries": [entry_view(e, viewer) for e in state.entries.values()],
+        "revealed_order": list(state.revealed_order),
+        "reactions": {key: state.reaction_counts(key) for key in state.revealed_order},
+        "questions": [
+            {"id": q.id, "entry": q.entry, "text": q.text, "at": q.at.isoformat()}
+            for q in state.questions
+        ],
+    }
 
 
 def idea_view(idea: Idea, viewer: Actor) -> dict[str, Any]:
@@ -83,6 +139,7 @@ def snapshot(
         "ideas": [idea_view(idea, viewer) for idea in ideas],
         "themes": [{"id": t.id, "board": t.board, "name": t.name} for t in board.themes.values()],
         "votes": _votes(board, agenda, viewer),
+        "catalogue": catalogue_view(state.catalogue, viewer),
     }
 
 
@@ -107,15 +164,26 @@ def _votes(board: BoardState, agenda: Agenda, viewer: Actor) -> dict[str, Any]:
 
 
 def redact(event: Event, viewer: Actor, state: WorkshopState) -> dict[str, Any] | None:
-    """The event as this viewer may see it, or None if it may not see it at all."""
+    """The event as this viewer may see it, or None if it may not see it at all.
+
+    ``state`` is the room's state now (at sending), so an idea hidden since the event is
+    never revealed to a client that catches up later.
+    """
     data = event.model_dump(mode="json")
+    if _of_catalogue(event):
+        return _redact_catalogue(event, data, viewer, state)
     if sees_everything(viewer):
+        if isinstance(event, VotesRevealed):
+            return data | {"tally": state.board.tally(event.phase)}
         return data
     if viewer.role is Role.PROJECTOR and isinstance(event, VoteCast | VoteWithdrawn):
         return None
     match event:
         case VoteCast(voter=voter) | VoteWithdrawn(voter=voter):
             return data if voter == viewer.participant_id else None
+        case IdeaPosted(idea=key) if _hidden(state, key):
+            # Hidden (or merged) since: a client catching up never sees its text.
+            return None
         case IdeaPosted(anonymous=True, author=author) if author != viewer.participant_id:
             return data | {"author": None}
         case IdeaEdited(idea=key) if _hidden(state, key):
@@ -126,13 +194,33 @@ def redact(event: Event, viewer: Actor, state: WorkshopState) -> dict[str, Any] 
             return {k: v for k, v in data.items() if k != "votes_moved"}
         case VotesRevealed(phase=phase):
             return data | {"tally": state.board.tally(phase)}
-        case IdeaHidden() | IdeaUnhidden():
+        case IdeaUnhidden(idea=key) if not _hidden(state, key):
             # Unhiding brings an idea back: participants need its content, not just its id.
-            idea = state.board.ideas.get(event.idea)
+            idea = state.board.ideas.get(key)
             return data | {"view": idea_view(idea, viewer) if idea else None}
+        case IdeaUnhidden():
+            return None  # hidden again since: nothing to bring back
     return data
 
 
 def _hidden(state: WorkshopState, key: str) -> bool:
     idea = state.board.ideas.get(key)
     return idea is not None and (idea.hidden or idea.merged_into is not None)
+
+
+def _redact_catalogue(
+    event: CatalogueEvent, data: dict[str, Any], viewer: Actor, state: WorkshopState
+) -> dict[str, Any] | None:
+    """Drafts stay with the leaders until the panel reveals them, one decision at a time."""
+    match event:
+        case CatalogueImported():
+            entries = [state.catalogue.entries.get(item.id) for item in event.entries]
+            return data | {"entries": [entry_view(e, viewer) for e in entries if e]}
+        case EntryTriaged() if not sees_drafts(viewer):
+            return None
+        case DecisionRevealed(entry=key):
+            entry = state.catalogue.entries.get(key)
+            return data | {"view": entry_view(entry, viewer) if entry else None}
+        case ReactionToggled() | QuestionAsked() if not sees_everything(viewer):
+            return {k: v for k, v in data.items() if k != "by"}
+    return data

@@ -25,10 +25,12 @@ from facilitator.core import workshop as core
 from facilitator.core.actors import Actor
 from facilitator.core.errors import Refusal
 from facilitator.live.hub import Hub
+from facilitator.store import catalogue as catalogue_store
 from facilitator.store import workshops as store
 from facilitator.store.db import session_scope
 
 _ATTEMPTS = 5
+_MOVES = frozenset({"start", "next", "previous", "jump"})  # commands that enter a phase
 RECENT = 2000  # events kept in memory for catching sockets up without a query
 
 # Rows the edge writes in the same transaction as the command (e.g. a participant's token).
@@ -170,7 +172,8 @@ class Room:
                 raise store.StaleWriter(self.workshop_id)
             now = self._clock()
             command_id = client_id or uuid.uuid4().hex
-            decided = core.decide(self.state, self.agenda, command, actor, now, command_id)
+            sources = self._sources(session, command)
+            decided = core.decide(self.state, self.agenda, command, actor, now, command_id, sources)
             if isinstance(decided, Refusal):
                 return decided
             after = core.fold(self.state, decided)
@@ -191,6 +194,14 @@ class Room:
         self.state, self.seq = after, seq
         self.recent.extend(zip(range(seq - len(decided) + 1, seq + 1), decided, strict=True))
         return Accepted(seq=seq)
+
+    def _sources(self, session: Session, command: core.Command) -> core.Sources:
+        """What entering a phase may import from earlier workshops (read only when needed)."""
+        needs = core.catalogue_needs(self.state, self.agenda)
+        if not needs or command.type not in _MOVES:
+            return {}
+        row = store.get_workshop(session, workshop_id=self.workshop_id)
+        return {} if row is None else catalogue_store.sources_for(session, workshop=row, keys=needs)
 
     def _reload_if_stale(self) -> None:
         """Fold in what other processes journaled after our seq (restore if far behind)."""

@@ -53,6 +53,7 @@ class TokenBucket:
         self.stamp = now
         if self.tokens >= 1:
             self.tokens -= 1
+            self.refused = 0  # only an unbroken run of refusals counts as abuse
             return True
         self.refused += 1
         return False
@@ -63,6 +64,7 @@ async def workshop_socket(websocket: WebSocket) -> None:
     workshop_id = websocket.path_params["workshop_id"]
     found = await asyncio.to_thread(_authenticate, app, websocket, workshop_id)
     if isinstance(found, int):
+        await websocket.accept()  # so the client sees why: 4404 or 4403, not a bare 403
         await websocket.close(found)
         return
     row, actor = found
@@ -106,6 +108,7 @@ class Connection:
         self.sent_seq: int | None = None  # the last seq this client has been brought up to
         self.bucket = TokenBucket()
         self.too_slow = False
+        self.close_code = 1000
 
     async def run(self) -> None:
         async with self.app.hub.subscribe(channel(self.row.id)) as subscription:
@@ -132,7 +135,7 @@ class Connection:
                         await task
                 if person is not None and self.room.leave(person):
                     await self.app.hub.publish(channel(self.row.id), PRESENCE)
-        code = CLOSE_TOO_SLOW if self.too_slow else 1000
+        code = CLOSE_TOO_SLOW if self.too_slow else self.close_code
         with contextlib.suppress(RuntimeError, WebSocketDisconnect):
             await self.websocket.close(code)
 
@@ -155,15 +158,7 @@ class Connection:
             await self.websocket.send_text(text)
 
     def push_view(self) -> None:
-        html = live_fragments(
-            self.app.renderer,
-            self.room,
-            self.row,
-            self.actor,
-            self.app.clock(),
-            self.language,
-            self.app.settings.base_url(),
-        )
+        html = live_fragments(self.app, self.room, self.row, self.actor, self.language)
         self.send(html)
         mine = personal_message(self.room, self.actor)
         if mine is not None:
@@ -209,7 +204,13 @@ class Connection:
 
     async def read(self) -> None:
         while True:
-            text = await self.websocket.receive_text()
+            message = await self.websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            text = message.get("text")
+            if text is None:  # a binary frame: this protocol speaks text only
+                self.send(self.error("The request was malformed.", None))
+                continue
             await self.handle(text)
 
     async def handle(self, text: str) -> None:
@@ -247,8 +248,13 @@ class Connection:
         client_id = message.get("client_id") if isinstance(message, dict) else None
         client_id = client_id if isinstance(client_id, str) else None
         if not self.bucket.take():
-            self.send(self.error("Too many requests; wait a moment and try again.", client_id))
+            self.send(
+                self.error(
+                    "Too many requests; wait a moment and try again.", client_id, "rate_limited"
+                )
+            )
             if self.bucket.refused > 10 * BURST:
+                self.close_code = CLOSE_ABUSE
                 raise WebSocketDisconnect(CLOSE_ABUSE)
             return
         try:
@@ -277,11 +283,11 @@ class Connection:
                 }
             )
 
-    def error(self, msgid: str, client_id: str | None) -> dict[str, Any]:
+    def error(self, msgid: str, client_id: str | None, code: str = "invalid") -> dict[str, Any]:
         return {
             "type": "refused",
             "client_id": client_id,
-            "code": "invalid",
+            "code": code,
             "error": i18n.gettext(self.language, msgid),
         }
 

@@ -89,4 +89,24 @@ class Participant(SQLModel, table=True):
     department: str = Field(default="", max_length=80)
     role: str = Field(default="participant", max_length=16)
     token: str = Field(unique=True, max_length=64)
+    # The home reflection this person brings to a later workshop (set when they join it).
+    reflection_id: str | None = Field(default=None, max_length=32)
     created_at: datetime = _when()
+
+
+class Reflection(SQLModel, table=True):
+    """A person's home reflection: private, saved as they type, read again on day 2.
+
+    Not journaled: nobody else sees it, so there is nothing to fan out; the row is the truth.
+    """
+
+    id: str = Field(primary_key=True, max_length=32)
+    programme_id: str | None = Field(default=None, foreign_key="programme.id", index=True)
+    workshop_id: str = Field(foreign_key="workshop.id", max_length=32)  # where it was set
+    participant_id: str = Field(foreign_key="participant.id", unique=True, max_length=32)
+    token: str = Field(unique=True, max_length=64)  # the private link
+    prompt: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))  # {da, en}
+    text: str = Field(default="", max_length=5000)
+    share: bool = False  # "share with my group on day 2"
+    created_at: datetime = _when()
+    updated_at: datetime = _when()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -16,14 +17,15 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from facilitator.agenda import Agenda
-from facilitator.core import board
 from facilitator.core.actors import Actor
-from facilitator.core.board_messages import BOARD_EVENTS, BoardEvent
+from facilitator.core.events import MachineEvent
 from facilitator.core.machine import MachineState, PhaseClock, Status
-from facilitator.core.workshop import EVENTS, Event, WorkshopState
+from facilitator.core.workshop import EVENTS, Event, WorkshopState, fold
 from facilitator.store.tables import JournalEntry, Participant, PhaseRun, Receipt, Workshop
 
-_BOARD_EVENT_TYPES = tuple(choice.model_fields["type"].default for choice in BoardEvent.__args__)
+_MACHINE_EVENT_TYPES = tuple(
+    choice.model_fields["type"].default for choice in MachineEvent.__args__
+)
 
 # No 0/O, 1/I/L: codes are read off a wall and typed on a phone.
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -99,18 +101,19 @@ def restore(session: Session, *, workshop: Workshop) -> WorkshopState:
         for run in runs
     )
     machine = MachineState(Status(workshop.status), workshop.phase, workshop.since, clocks)
-    # The boards are rebuilt from their journal entries: one short fold per workshop day.
+    # Boards and catalogue are rebuilt from their journal entries (a short fold per workshop
+    # day); the agenda's clocks come from their rows.
     entries = session.exec(
         select(JournalEntry)
         .where(
-            JournalEntry.workshop_id == workshop.id, col(JournalEntry.type).in_(_BOARD_EVENT_TYPES)
+            JournalEntry.workshop_id == workshop.id,
+            col(JournalEntry.type).not_in(_MACHINE_EVENT_TYPES),
         )
         .order_by(col(JournalEntry.seq))
     )
-    state = board.BoardState.empty()
-    for entry in entries:
-        state = board.evolve(state, BOARD_EVENTS.validate_python(_event_fields(entry)))
-    return WorkshopState(machine=machine, board=state)
+    state = WorkshopState.initial([])
+    state = replace(state, machine=machine)
+    return fold(state, (EVENTS.validate_python(_event_fields(entry)) for entry in entries))
 
 
 def _event_fields(entry: JournalEntry) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from facilitator.paths import STATIC
 from facilitator.settings import Settings
 from facilitator.store.db import DatabaseUnavailable, make_engine
 from facilitator.store.migrate import upgrade
-from facilitator.web import i18n, join
+from facilitator.web import i18n, join, reflections
 from facilitator.web.pages import Denied, NotFound, routes
 from facilitator.web.render import Renderer, language_of
 from facilitator.web.services import Services
@@ -93,6 +93,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         routes=[
             *routes,
             *join.routes,
+            *reflections.routes,
             WebSocketRoute("/w/{workshop_id}/ws", workshop_socket),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],

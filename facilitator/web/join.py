@@ -21,6 +21,7 @@ from facilitator.agenda import Text
 from facilitator.core.actors import Actor, Role
 from facilitator.core.board_messages import Join
 from facilitator.core.errors import Refusal
+from facilitator.store import reflections
 from facilitator.store import workshops as store
 from facilitator.store.db import session_scope
 from facilitator.store.tables import Participant, Programme, Workshop
@@ -111,7 +112,11 @@ async def join(request: Request) -> Response:
     participant_id, token = uuid.uuid4().hex, secrets.token_urlsafe(24)
     room = await app.rooms.get(row.id)
 
+    brought = request.cookies.get(f"reflection-{row.programme_id}")
+
     def keep_token(session: Session) -> None:
+        # A home reflection written on this phone comes along to the later workshop.
+        reflection = reflections.by_token(session, token=brought) if brought else None
         session.add(
             Participant(
                 id=participant_id,
@@ -121,6 +126,7 @@ async def join(request: Request) -> Response:
                 department=fields["department"].strip()[:80],
                 role=role.value,
                 token=token,
+                reflection_id=reflection.id if reflection else None,
                 created_at=app.clock(),
             )
         )
@@ -160,7 +166,10 @@ async def _fields(request: Request) -> dict[str, str] | None:
             raw = json.loads(body)
         else:
             raw = dict((await request.form()).items())
-        return {"name": str(raw["name"]), "department": str(raw["department"])}
+        name, department = raw["name"], raw["department"]
+        if not isinstance(name, str) or not isinstance(department, str):
+            return None
+        return {"name": name, "department": department}
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
 

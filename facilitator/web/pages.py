@@ -13,6 +13,7 @@ from starlette.routing import Route
 from facilitator.core.actors import Actor, Role
 from facilitator.core.errors import Refusal
 from facilitator.live.room import Accepted, Room
+from facilitator.store import reflections
 from facilitator.store import workshops as store
 from facilitator.store.db import session_scope
 from facilitator.store.tables import Workshop
@@ -84,7 +85,7 @@ def _clean_url(request: Request, role: Role, row: Workshop) -> Response | None:
 
 def _screen(app: Services, room: Room, row: Workshop, actor: Actor, lang: str) -> dict[str, Any]:
     base = app.settings.base_url()
-    context = screen_context(room, row, actor, app.clock(), lang, base)
+    context = screen_context(app, room, row, actor, lang)
     context["server_now"] = app.clock().isoformat()
     if actor.role in (Role.FACILITATOR, Role.PROJECTOR):
         context["qr"] = qr_svg(join_url(base, row))
@@ -118,6 +119,13 @@ async def participant_page(request: Request) -> Response:
     context = _screen(app, room, row, actor, language_of(request))
     member = room.state.board.members.get(actor.participant_id or "")
     context["me_name"] = member.name if member else ""
+
+    def brought() -> str:
+        with session_scope(app.engine) as session:
+            found = reflections.brought_by(session, participant_id=actor.participant_id or "")
+            return found.text if found else ""
+
+    context["my_reflection"] = await asyncio.to_thread(brought)
     return app.renderer.page(request, "participant/page.html", context)
 
 
@@ -167,15 +175,7 @@ def _answer_accepted(
 ) -> Response:
     if is_htmx(request):
         # The new view at once (out-of-band, by id), even if the websocket is down.
-        html = live_fragments(
-            app.renderer,
-            room,
-            row,
-            actor,
-            app.clock(),
-            language_of(request),
-            app.settings.base_url(),
-        )
+        html = live_fragments(app, room, row, actor, language_of(request))
         cleared = '<div id="flash" role="alert" aria-live="assertive" hx-swap-oob="true"></div>'
         return Response(html + cleared, media_type="text/html")
     if request.headers.get("content-type", "").startswith("application/json"):

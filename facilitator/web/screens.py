@@ -10,11 +10,14 @@ from typing import Any
 
 import segno
 
+from facilitator.agenda import GroupWorkPhase
 from facilitator.core.actors import Actor, Role
 from facilitator.live.room import Room
+from facilitator.store import reflections
+from facilitator.store.db import session_scope
 from facilitator.store.tables import Workshop
 from facilitator.web.board_views import board_context, personal, view_group
-from facilitator.web.render import Renderer
+from facilitator.web.services import Services
 from facilitator.web.views import console_context
 
 
@@ -52,13 +55,15 @@ def people_context(room: Room) -> dict[str, Any]:
 
 
 def screen_context(
-    room: Room, row: Workshop, actor: Actor, now: Any, language: str, base_url: str
+    app: Services, room: Room, row: Workshop, actor: Actor, language: str
 ) -> dict[str, Any]:
     """Everything a page or fragment of this role needs (no personal data)."""
+    base_url = app.settings.base_url()
     group = view_group(room.state, room.agenda, actor)
-    context = console_context(room, row, now, language, base_url)
+    context = console_context(room, row, app.clock(), language, base_url)
     context |= board_context(room.state, room.agenda, actor, group)
     context["role"] = actor.role.value
+    context["shared_reflections"] = _shared_reflections(app, room, row, group)
     if actor.role in (Role.FACILITATOR, Role.PROJECTOR):
         context["join_url"] = join_url(base_url, row)
         context |= people_context(room)
@@ -77,23 +82,35 @@ FRAGMENTS: dict[Role, tuple[str, ...]] = {
 }
 
 
-def live_fragments(
-    renderer: Renderer,
-    room: Room,
-    row: Workshop,
-    actor: Actor,
-    now: Any,
-    language: str,
-    base_url: str,
-) -> str:
+def live_fragments(app: Services, room: Room, row: Workshop, actor: Actor, language: str) -> str:
     group = view_group(room.state, room.agenda, actor)
     key = (actor.role, group, language)
 
     def render() -> str:
-        context = screen_context(room, row, actor, now, language, base_url)
-        return "".join(renderer.render(name, context, language) for name in FRAGMENTS[actor.role])
+        context = screen_context(app, room, row, actor, language)
+        return "".join(
+            app.renderer.render(name, context, language) for name in FRAGMENTS[actor.role]
+        )
 
     return room.rendered(key, render)
+
+
+def _shared_reflections(
+    app: Services, room: Room, row: Workshop, group: str | None
+) -> list[dict[str, str]]:
+    """Reflections the group's members chose to share, shown on their group-work board."""
+    phase = room.state.current_phase(room.agenda)
+    if group is None or not isinstance(phase, GroupWorkPhase):
+        return []
+    members = room.state.board.groups.get(phase.key, {})
+    with session_scope(app.engine) as session:
+        shared = reflections.shared_in(session, workshop_id=row.id)
+    names = room.state.board.members
+    return [
+        {"name": names[pid].name if pid in names else "", "text": text}
+        for pid, text in shared.items()
+        if members.get(pid) == group
+    ]
 
 
 def personal_message(room: Room, actor: Actor) -> dict[str, Any] | None:

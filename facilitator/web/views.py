@@ -66,6 +66,7 @@ def agenda_context(
         "total": len(rows),
         "current": None if current is None else current.title.get(language),
         "current_number": None if machine.phase is None else machine.phase + 1,
+        "phase_kind_now": None if current is None else current.kind.value,
         "current_prompt": (
             current.prompt.get(language) if current is not None and current.prompt else ""
         ),

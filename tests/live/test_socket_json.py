@@ -225,9 +225,43 @@ async def test_malformed_and_oversized_messages_get_a_refusal_and_the_socket_sur
         assert json.loads(await socket.recv()) == {"type": "pong"}
 
 
-async def test_an_unknown_token_is_turned_away(live_server: LiveServer) -> None:
+async def test_a_binary_frame_is_refused_and_the_socket_survives(live_server: LiveServer) -> None:
     day1 = live_server.links[1]
-    url = f"{live_server.ws}/w/{day1.workshop_id}/ws?protocol=json&token=guess"
-    with pytest.raises(Exception, match=r"4403|rejected"):
-        async with connect(url, compression=None) as socket:
-            await socket.recv()
+    person = await join(live_server, day1.join_code, "Bo", "miljo")
+    url = f"{live_server.ws}/w/{day1.workshop_id}/ws?protocol=json&token={person['token']}"
+    async with connect(url, compression=None) as socket:
+        await socket.send(b"\x00\x01binary")
+        answer = json.loads(await socket.recv())
+        assert answer["type"] == "refused" and answer["code"] == "invalid"
+        await socket.send(json.dumps({"type": "ping"}))
+        assert json.loads(await socket.recv()) == {"type": "pong"}
+
+
+async def test_a_flood_is_rate_limited_and_an_abusive_client_is_closed(
+    live_server: LiveServer,
+) -> None:
+    day1 = live_server.links[1]
+    person = await join(live_server, day1.join_code, "Flo", "miljo")
+    url = f"{live_server.ws}/w/{day1.workshop_id}/ws?protocol=json&token={person['token']}"
+    async with connect(url, compression=None) as socket:
+        flood = json.dumps({"type": "post_idea", "text": "x"})
+        with contextlib.suppress(ConnectionClosed):
+            for _ in range(600):
+                await socket.send(flood)
+        codes = set()
+        with contextlib.suppress(ConnectionClosed):
+            while True:
+                codes.add(json.loads(await asyncio.wait_for(socket.recv(), 5))["code"])
+        assert "rate_limited" in codes
+        assert socket.close_code == 1008
+
+
+async def test_a_wrong_token_is_closed_with_4403_and_an_unknown_workshop_with_4404(
+    live_server: LiveServer,
+) -> None:
+    day1 = live_server.links[1]
+    for path, code in ((f"/w/{day1.workshop_id}/ws?token=guess", 4403), ("/w/nope/ws", 4404)):
+        async with connect(f"{live_server.ws}{path}", compression=None) as socket:
+            with contextlib.suppress(ConnectionClosed):
+                await socket.recv()
+            assert socket.close_code == code
