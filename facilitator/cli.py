@@ -49,6 +49,14 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", type=Path, help="files (default: the shipped agendas)")
     check.set_defaults(run=_check)
 
+    export = commands.add_parser("export", help="export a catalogue: md, csv, xlsx or html")
+    _common(export)
+    export.add_argument("target", help="a workshop id, or a programme id or key (its latest)")
+    export.add_argument("--format", choices=("md", "csv", "xlsx", "html"), default="md")
+    export.add_argument("--language", choices=("da", "en"), default="da")
+    export.add_argument("--output", "-o", type=Path, help="file to write (default: stdout)")
+    export.set_defaults(run=_export)
+
     demo = commands.add_parser("demo", help="create the Solrød programme and print its links")
     _common(demo)
     demo.add_argument("--programme", type=Path, help="programme file (default: the Solrød one)")
@@ -154,6 +162,36 @@ def _demo(args: argparse.Namespace) -> int:
         print(f"   facilitator: {link.facilitator}")
         print(f"   participant: {link.participant}")
         print(f"   projector:   {link.projector}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from facilitator.clock import system_clock
+    from facilitator.exports import render
+    from facilitator.store.db import make_engine, session_scope
+    from facilitator.store.export_data import NothingToExport, export_data, find_target
+    from facilitator.store.migrate import upgrade
+    from facilitator.web.render import Renderer
+
+    settings = _settings(args)
+    engine = make_engine(settings.resolved_database_url())
+    upgrade(engine)
+    try:
+        with session_scope(engine) as session:
+            workshop = find_target(session, target=args.target)
+            data = export_data(
+                session, workshop=workshop, language=args.language, clock=system_clock
+            )
+    except NothingToExport:
+        print(f"facilitator: error: no workshop or programme {args.target!r}", file=sys.stderr)
+        return 1
+    content, _media, _extension = render(data, args.format, Renderer())
+    if args.output:
+        args.output.write_bytes(content)
+        print(f"{len(data.rows)} proposal(s) written to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
     return 0
 
 

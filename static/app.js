@@ -51,7 +51,15 @@
       if (!old) return;
       var focused = document.activeElement;
       var focusId = focused && old.contains(focused) ? focused.id : null;
+      // Fields a person has changed but not sent keep their value through the swap.
+      var edits = Array.from(old.querySelectorAll("[data-dirty]")).map(function (field) {
+        return [field.id, field.value];
+      });
       old.replaceWith(fresh);
+      edits.forEach(function (edit) {
+        var field = edit[0] && document.getElementById(edit[0]);
+        if (field) { field.value = edit[1]; field.dataset.dirty = "1"; }
+      });
       if (window.htmx) htmx.process(fresh);
       if (focusId && document.getElementById(focusId)) document.getElementById(focusId).focus();
     });
@@ -148,6 +156,22 @@
   window.addEventListener("offline", function () { if (socket) socket.close(); });
   window.addEventListener("online", function () { if (!open) connect(); });
 
+  // The leaders' triage: each changed field is one command ("last write per field").
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-triage")) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    Array.from(form.elements).forEach(function (field) {
+      if (!field.name || field.value === field.dataset.saved) return;
+      var value = field.value.trim() === "" ? null : field.value.trim();
+      if (value !== null && field.dataset.type === "int") value = parseInt(value, 10);
+      enqueue({ type: "triage", entry: form.dataset.entry, field: field.name, value: value });
+      field.dataset.saved = field.value;
+      delete field.dataset.dirty;
+    });
+  }, true);
+
   // Phones send ideas and votes through the outbox, not as page loads.
   document.addEventListener("submit", function (event) {
     if (!body.classList.contains("phone")) return;
@@ -157,17 +181,24 @@
     event.stopImmediatePropagation();
     var command = {};
     new FormData(form, event.submitter).forEach(function (value, key) { command[key] = value; });
-    if (command.type === "post_idea") {
+    if (command.type === "post_idea" || command.type === "ask_question") {
       if (!String(command.text).trim()) return;
       form.reset();
-      localStorage.removeItem(draftKey);
+      Array.from(form.elements).forEach(function (f) { delete f.dataset.dirty; });
+      if (command.type === "post_idea") localStorage.removeItem(draftKey);
       status(open ? "" : body.dataset.queuedText || "");
     }
     enqueue(command);
   }, true);
 
   document.addEventListener("input", function (event) {
-    if (event.target.id === "idea-text") localStorage.setItem(draftKey, event.target.value);
+    var field = event.target;
+    if (field.id === "idea-text") localStorage.setItem(draftKey, field.value);
+    else if (field.closest && field.closest("[hx-swap-oob]") && field.id) field.dataset.dirty = "1";
+  });
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (field.tagName === "SELECT" && field.id && field.closest("[hx-swap-oob]")) field.dataset.dirty = "1";
   });
 
   function tick() {

@@ -92,3 +92,23 @@ def _workshop_ids(database: Path) -> list[str]:
 def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 2
     assert "serve" in capsys.readouterr().out
+
+
+def test_export_of_an_unknown_workshop_is_one_line_and_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path}/x.db"
+    assert main(["export", "nope", "--database-url", url]) == 1
+    assert capsys.readouterr().err.strip() == "facilitator: error: no workshop or programme 'nope'"
+
+
+@pytest.mark.parametrize("fmt", ["md", "csv", "xlsx", "html"])
+def test_export_writes_each_format_for_a_programme(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    url = f"sqlite:///{tmp_path}/x.db"
+    assert main(["demo", "--json", "--database-url", url]) == 0
+    programme = json.loads(capsys.readouterr().out)["programme"]
+    out = tmp_path / f"catalogue.{fmt}"
+    assert main(["export", programme, "--format", fmt, "-o", str(out), "--database-url", url]) == 0
+    assert out.stat().st_size > 0

@@ -145,11 +145,15 @@ class RedisHub:
                     self._expect("unsubscribe", channel)
                     await pubsub.unsubscribe(channel)
                     return None
-            except _FAILURES as exc:
-                log.warning("redis hub: (un)subscribing %s failed: %s", channel, exc)
+            except BaseException as exc:
+                # Failed or cancelled half-way: Redis's idea of our channels is unknown now.
+                # A new connection subscribes to exactly those wanted then, and resyncs them.
                 self._forget(pubsub)
                 if pubsub is not None:
                     await _quietly(pubsub.aclose())  # type: ignore[no-untyped-call]
+                if not isinstance(exc, _FAILURES):
+                    raise
+                log.warning("redis hub: (un)subscribing %s failed: %s", channel, exc)
                 return None
             return next((f for k, c, f in self._expected if (k, c) == ("subscribe", channel)), None)
 

@@ -80,6 +80,7 @@ class Room:
         self._views: dict[Hashable, tuple[tuple[int, int], str]] = {}
         self.online: Counter[str] = Counter()  # participant id → open sockets in this process
         self.presence_version = 0
+        self.departments: dict[str, dict[str, str]] = {}  # key → {"da": …, "en": …}
 
     def rendered(self, key: Hashable, render: Callable[[], str]) -> str:
         version = (self.seq, self.presence_version)
@@ -112,7 +113,7 @@ class Room:
             if row is None:
                 raise WorkshopNotFound(workshop_id)
             state = store.restore(session, workshop=row)
-            return cls(
+            room = cls(
                 workshop_id,
                 store.agenda_of(row),
                 state,
@@ -121,6 +122,8 @@ class Room:
                 hub=hub,
                 clock=clock,
             )
+            room.departments = store.departments_of(session, workshop=row)
+            return room
 
     async def submit(
         self,

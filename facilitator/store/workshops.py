@@ -21,7 +21,14 @@ from facilitator.core.actors import Actor
 from facilitator.core.events import MachineEvent
 from facilitator.core.machine import MachineState, PhaseClock, Status
 from facilitator.core.workshop import EVENTS, Event, WorkshopState, fold
-from facilitator.store.tables import JournalEntry, Participant, PhaseRun, Receipt, Workshop
+from facilitator.store.tables import (
+    JournalEntry,
+    Participant,
+    PhaseRun,
+    Programme,
+    Receipt,
+    Workshop,
+)
 
 _MACHINE_EVENT_TYPES = tuple(
     choice.model_fields["type"].default for choice in MachineEvent.__args__
@@ -237,3 +244,11 @@ def workshop_by_any_code(session: Session, *, code: str) -> tuple[Workshop, str]
         return found, "participant"
     found = session.exec(select(Workshop).where(Workshop.leader_code == code)).first()
     return (found, "leader") if found is not None else None
+
+
+def departments_of(session: Session, *, workshop: Workshop) -> dict[str, dict[str, str]]:
+    """The programme's departments: key → name in each language."""
+    programme = session.get(Programme, workshop.programme_id) if workshop.programme_id else None
+    if programme is None:
+        return {}
+    return {d["key"]: d["name"] for d in programme.spec.get("departments", [])}

@@ -12,10 +12,13 @@ from starlette.routing import Route
 
 from facilitator.core.actors import Actor, Role
 from facilitator.core.errors import Refusal
+from facilitator.exports import FORMATS, ExportData
+from facilitator.exports import render as render_export
 from facilitator.live.room import Accepted, Room
 from facilitator.store import reflections
 from facilitator.store import workshops as store
 from facilitator.store.db import session_scope
+from facilitator.store.export_data import export_data
 from facilitator.store.tables import Workshop
 from facilitator.web import i18n
 from facilitator.web.auth import actor_for, remember
@@ -212,3 +215,26 @@ routes = [
     Route("/w/{workshop_id}/commands", submit_command, methods=["POST"]),
     Route("/w/{workshop_id}/state", workshop_state),
 ]
+
+
+async def export(request: Request) -> Response:
+    """The catalogue with every decision, drafts included: for the facilitator only."""
+    row, _actor, _room = await who(request, Role.FACILITATOR)
+    app = services(request)
+    fmt = request.path_params["fmt"]
+    if fmt not in FORMATS:
+        raise NotFound()
+    language = language_of(request)
+
+    def collect() -> ExportData:
+        with session_scope(app.engine) as session:
+            return export_data(session, workshop=row, language=language, clock=app.clock)
+
+    data = await asyncio.to_thread(collect)
+    content, media_type, extension = render_export(data, fmt, app.renderer)
+    filename = f"catalogue-{row.key}.{extension}"
+    disposition = "inline" if fmt == "html" else f'attachment; filename="{filename}"'
+    return Response(content, media_type=media_type, headers={"content-disposition": disposition})
+
+
+routes.append(Route("/w/{workshop_id}/export.{fmt}", export))

@@ -10,13 +10,14 @@ from typing import Any
 
 import segno
 
-from facilitator.agenda import GroupWorkPhase
+from facilitator.agenda import GroupWorkPhase, Text
 from facilitator.core.actors import Actor, Role
 from facilitator.live.room import Room
 from facilitator.store import reflections
 from facilitator.store.db import session_scope
 from facilitator.store.tables import Workshop
 from facilitator.web.board_views import board_context, personal, view_group
+from facilitator.web.catalogue_views import catalogue_context
 from facilitator.web.services import Services
 from facilitator.web.views import console_context
 
@@ -64,6 +65,11 @@ def screen_context(
     context |= board_context(room.state, room.agenda, actor, group)
     context["role"] = actor.role.value
     context["shared_reflections"] = _shared_reflections(app, room, row, group)
+    departments = {
+        key: Text.model_validate(name).get(language) for key, name in room.departments.items()
+    }
+    names = {m.id: m.name for m in room.state.board.members.values()}
+    context |= catalogue_context(room.state, room.agenda, actor, departments, names, language)
     if actor.role in (Role.FACILITATOR, Role.PROJECTOR):
         context["join_url"] = join_url(base_url, row)
         context |= people_context(room)
@@ -75,10 +81,11 @@ FRAGMENTS: dict[Role, tuple[str, ...]] = {
         "fragments/agenda.html",
         "fragments/people.html",
         "fragments/moderation.html",
+        "fragments/catalogue.html",
     ),
     Role.PROJECTOR: ("fragments/projector.html",),
-    Role.PARTICIPANT: ("fragments/phase.html", "fragments/board.html"),
-    Role.LEADER: ("fragments/phase.html", "fragments/board.html"),
+    Role.PARTICIPANT: ("fragments/phase.html", "fragments/board.html", "fragments/catalogue.html"),
+    Role.LEADER: ("fragments/phase.html", "fragments/board.html", "fragments/catalogue.html"),
 }
 
 
