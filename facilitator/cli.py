@@ -57,6 +57,11 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--output", "-o", type=Path, help="file to write (default: stdout)")
     export.set_defaults(run=_export)
 
+    erase = commands.add_parser("anonymise", help="anonymise a participant (their ideas stay)")
+    _common(erase)
+    erase.add_argument("participant", help="the participant's id")
+    erase.set_defaults(run=_anonymise)
+
     demo = commands.add_parser("demo", help="create the Solrød programme and print its links")
     _common(demo)
     demo.add_argument("--programme", type=Path, help="programme file (default: the Solrød one)")
@@ -192,6 +197,22 @@ def _export(args: argparse.Namespace) -> int:
     else:
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
+    return 0
+
+
+def _anonymise(args: argparse.Namespace) -> int:
+    from facilitator.store.db import make_engine, session_scope
+    from facilitator.store.migrate import upgrade
+    from facilitator.store.privacy import anonymise
+
+    engine = make_engine(_settings(args).resolved_database_url())
+    upgrade(engine)
+    with session_scope(engine) as session:
+        workshops = anonymise(session, participant_id=args.participant)
+    if not workshops:
+        print(f"facilitator: error: no participant {args.participant!r}", file=sys.stderr)
+        return 1
+    print(f"anonymised in {len(workshops)} workshop(s); restart a running server to reload")
     return 0
 
 

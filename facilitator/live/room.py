@@ -138,6 +138,20 @@ class Room:
             await self._hub.publish(channel(self.workshop_id), json.dumps({"seq": outcome.seq}))
         return outcome
 
+    async def reload(self) -> None:
+        """Read everything again (after an erasure rewrote stored history)."""
+        async with self._lock:
+            await asyncio.to_thread(self._restore)
+
+    def _restore(self) -> None:
+        with session_scope(self._engine) as session:
+            row = store.get_workshop(session, workshop_id=self.workshop_id)
+            if row is None:
+                raise WorkshopNotFound(self.workshop_id)
+            self.state, self.seq = store.restore(session, workshop=row), row.seq
+        self.recent.clear()
+        self._views.clear()
+
     async def refresh(self) -> None:
         """Catch up with writes made by another process."""
         async with self._lock:

@@ -192,6 +192,13 @@ class Connection:
     async def follow(self, subscription: Any) -> None:
         while True:
             notice = await subscription.get()
+            if '"reload"' in notice:
+                await self.room.reload()
+                if self.json_mode:
+                    self.push_snapshot()  # history changed: a fresh view, not events
+                else:
+                    self.push_view()
+                continue
             if subscription.lagged or _seq_of(notice) > self.room.seq:
                 subscription.lagged = False
                 await self.room.refresh()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 from sqlalchemy import text
@@ -14,8 +15,8 @@ from facilitator.core.actors import Actor, Role
 from facilitator.core.errors import Refusal
 from facilitator.exports import FORMATS, ExportData
 from facilitator.exports import render as render_export
-from facilitator.live.room import Accepted, Room
-from facilitator.store import reflections
+from facilitator.live.room import Accepted, Room, channel
+from facilitator.store import privacy, reflections
 from facilitator.store import workshops as store
 from facilitator.store.db import session_scope
 from facilitator.store.export_data import export_data
@@ -238,3 +239,47 @@ async def export(request: Request) -> Response:
 
 
 routes.append(Route("/w/{workshop_id}/export.{fmt}", export))
+
+
+async def my_data(request: Request) -> Response:
+    """Everything stored about the person asking, as a JSON download (GDPR)."""
+    _row, actor, _room = await who(request, Role.PARTICIPANT, Role.LEADER)
+    app = services(request)
+
+    def collect() -> dict[str, Any]:
+        with session_scope(app.engine) as session:
+            return privacy.own_data(session, participant_id=actor.participant_id or "")
+
+    data = await asyncio.to_thread(collect)
+    headers = {"content-disposition": 'attachment; filename="my-data.json"'}
+    return JSONResponse(data, headers=headers)
+
+
+async def anonymise(request: Request) -> Response:
+    """The facilitator anonymises a person everywhere in the programme; ideas stay."""
+    row, _actor, _room = await who(request, Role.FACILITATOR)
+    app = services(request)
+    participant_id = request.path_params["participant_id"]
+
+    def erase() -> set[str]:
+        with session_scope(app.engine) as session:
+            return privacy.anonymise(session, participant_id=participant_id)
+
+    workshops = await asyncio.to_thread(erase)
+    if not workshops:
+        raise NotFound()
+    for workshop_id in workshops:
+        room = await app.rooms.get(workshop_id)
+        await room.reload()
+        await app.hub.publish(channel(workshop_id), json.dumps({"reload": True}))
+    if is_htmx(request):
+        return Response("", media_type="text/html")
+    if request.headers.get("content-type", "").startswith("application/json"):
+        return JSONResponse({"ok": True, "workshops": sorted(workshops)})
+    return RedirectResponse(f"/w/{row.id}/facilitator", status_code=303)
+
+
+routes += [
+    Route("/w/{workshop_id}/my-data", my_data),
+    Route("/w/{workshop_id}/anonymise/{participant_id}", anonymise, methods=["POST"]),
+]

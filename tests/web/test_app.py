@@ -187,3 +187,29 @@ def test_a_websocket_without_a_token_is_closed(client: TestClient, day1: Worksho
     with pytest.raises(WebSocketDisconnect) as closed, client.websocket_connect(url) as socket:
         socket.receive_text()
     assert closed.value.code == 4403
+
+
+def test_a_participant_downloads_their_data_and_the_facilitator_can_anonymise_them(
+    client: TestClient, day1: WorkshopLinks
+) -> None:
+    joined = client.post(f"/join/{day1.join_code}", json={"name": "Anna", "department": "miljo"})
+    token = joined.json()["token"]
+    mine = client.get(f"/w/{day1.workshop_id}/my-data?token={token}")
+    assert mine.status_code == 200 and mine.json()["people"][0]["name"] == "Anna"
+    client.cookies.clear()
+    participant = joined.json()["participant"]
+    facilitator_client(client, day1)
+    erased = client.post(f"/w/{day1.workshop_id}/anonymise/{participant}", json={})
+    assert erased.json() == {"ok": True, "workshops": [day1.workshop_id]}
+    client.cookies.clear()
+    gone = client.get(f"/w/{day1.workshop_id}/my-data?token={token}")
+    assert gone.status_code == 403
+
+
+def test_only_the_facilitator_may_anonymise(client: TestClient, day1: WorkshopLinks) -> None:
+    joined = client.post(f"/join/{day1.join_code}", json={"name": "Bo", "department": "miljo"})
+    answer = joined.json()
+    response = client.post(
+        f"/w/{day1.workshop_id}/anonymise/{answer['participant']}?token={answer['token']}", json={}
+    )
+    assert response.status_code == 403
