@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
-from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any
 
 from facilitator.core.board_messages import (
     BoardEvent,
@@ -32,9 +31,7 @@ from facilitator.core.board_messages import (
     VotesRevealed,
     VoteWithdrawn,
 )
-
-K = TypeVar("K")
-V = TypeVar("V")
+from facilitator.core.frozen import drop, frozen, put
 
 Votes = Mapping[str, Mapping[str, Mapping[str, int]]]  # phase key → voter → idea → count
 
@@ -80,7 +77,7 @@ class BoardState:
 
     @classmethod
     def empty(cls) -> BoardState:
-        return cls(_frozen({}), _frozen({}), _frozen({}), _frozen({}), _frozen({}), frozenset())
+        return cls(frozen({}), frozen({}), frozen({}), frozen({}), frozen({}), frozenset())
 
     def visible_ideas(self, board: str) -> tuple[Idea, ...]:
         """The board's ideas everyone may see, in the order posted."""
@@ -119,7 +116,7 @@ def evolve(state: BoardState, event: BoardEvent) -> BoardState:
     match event:
         case ParticipantJoined(participant=pid, name=name, department=department, role=role):
             member = Member(pid, name, department, role)
-            return replace(state, members=_put(state.members, pid, member))
+            return replace(state, members=put(state.members, pid, member))
         case IdeaPosted() as posted:
             idea = Idea(
                 id=posted.idea,
@@ -134,7 +131,7 @@ def evolve(state: BoardState, event: BoardEvent) -> BoardState:
                 posted_at=posted.at,
                 phase=posted.phase,
             )
-            return replace(state, ideas=_put(state.ideas, idea.id, idea))
+            return replace(state, ideas=put(state.ideas, idea.id, idea))
         case IdeaEdited(idea=idea, text=text):
             return _change_idea(state, idea, text=text)
         case IdeaHidden(idea=idea):
@@ -150,7 +147,7 @@ def evolve(state: BoardState, event: BoardEvent) -> BoardState:
             votes = _map_ballots(
                 state.votes, lambda ballot: {i: n for i, n in ballot.items() if i not in doomed}
             )
-            return replace(state, ideas=_frozen(ideas), votes=votes)
+            return replace(state, ideas=frozen(ideas), votes=votes)
         case IdeasMerged(source=source, target=target):
             # Point the source's own merged ideas at the target too, so that ``merged_into``
             # always names an idea that is still on the board.
@@ -161,13 +158,13 @@ def evolve(state: BoardState, event: BoardEvent) -> BoardState:
                 for key, idea in state.ideas.items()
             }
             return replace(
-                state, ideas=_frozen(ideas), votes=_map_ballots(state.votes, _mover(source, target))
+                state, ideas=frozen(ideas), votes=_map_ballots(state.votes, _mover(source, target))
             )
         case ThemeCreated(theme=tid, board=board, name=name):
-            return replace(state, themes=_put(state.themes, tid, Theme(tid, board, name)))
+            return replace(state, themes=put(state.themes, tid, Theme(tid, board, name)))
         case ThemeRenamed(theme=tid, name=name):
             renamed = replace(state.themes[tid], name=name)
-            return replace(state, themes=_put(state.themes, tid, renamed))
+            return replace(state, themes=put(state.themes, tid, renamed))
         case VoteCast(phase=phase, idea=idea, voter=voter):
             return replace(state, votes=_count(state.votes, phase, voter, idea, +1))
         case VoteWithdrawn(phase=phase, idea=idea, voter=voter):
@@ -176,24 +173,24 @@ def evolve(state: BoardState, event: BoardEvent) -> BoardState:
             return replace(state, revealed=state.revealed | {phase})
         case GroupsFormed(phase=phase, groups=groups):
             placed = {pid: group for group, pids in groups.items() for pid in pids}
-            return replace(state, groups=_put(state.groups, phase, _frozen(placed)))
+            return replace(state, groups=put(state.groups, phase, frozen(placed)))
         case ParticipantMoved(participant=pid, group=group, phase=phase):
-            moved = _put(state.groups.get(phase, _frozen({})), pid, group)
-            return replace(state, groups=_put(state.groups, phase, moved))
+            moved = put(state.groups.get(phase, frozen({})), pid, group)
+            return replace(state, groups=put(state.groups, phase, moved))
     raise AssertionError(f"unhandled event {event!r}")  # pragma: no cover
 
 
 def _change_idea(state: BoardState, key: str, **changes: Any) -> BoardState:
     changed = replace(state.ideas[key], **changes)
-    return replace(state, ideas=_put(state.ideas, key, changed))
+    return replace(state, ideas=put(state.ideas, key, changed))
 
 
 def _count(votes: Votes, phase: str, voter: str, idea: str, delta: int) -> Votes:
     ballot = votes.get(phase, {}).get(voter, {})
     count = ballot.get(idea, 0) + delta
-    changed = _put(ballot, idea, count) if count > 0 else _drop(ballot, idea)
-    voters = _put(votes.get(phase, _frozen({})), voter, changed)
-    return _put(votes, phase, voters)
+    changed = put(ballot, idea, count) if count > 0 else drop(ballot, idea)
+    voters = put(votes.get(phase, frozen({})), voter, changed)
+    return put(votes, phase, voters)
 
 
 def _mover(source: str, target: str) -> Callable[[Mapping[str, int]], dict[str, int]]:
@@ -207,22 +204,9 @@ def _mover(source: str, target: str) -> Callable[[Mapping[str, int]], dict[str, 
 
 
 def _map_ballots(votes: Votes, change: Callable[[Mapping[str, int]], dict[str, int]]) -> Votes:
-    return _frozen(
+    return frozen(
         {
-            phase: _frozen({voter: _frozen(change(ballot)) for voter, ballot in voters.items()})
+            phase: frozen({voter: frozen(change(ballot)) for voter, ballot in voters.items()})
             for phase, voters in votes.items()
         }
     )
-
-
-def _frozen(mapping: dict[K, V]) -> Mapping[K, V]:
-    return MappingProxyType(mapping)
-
-
-def _put(mapping: Mapping[K, V], key: K, value: V) -> Mapping[K, V]:
-    # ``{**m, k: v}`` keeps an existing key where it was, so posting order survives edits.
-    return _frozen({**mapping, key: value})
-
-
-def _drop(mapping: Mapping[K, V], key: K) -> Mapping[K, V]:
-    return _frozen({k: v for k, v in mapping.items() if k != key})

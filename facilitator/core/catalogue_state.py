@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
-from types import MappingProxyType
-from typing import TypeVar
 
 from facilitator.core.catalogue_messages import (
     CatalogueEvent,
@@ -26,9 +24,7 @@ from facilitator.core.catalogue_messages import (
     TriageValue,
     Verdict,
 )
-
-K = TypeVar("K")
-V = TypeVar("V")
+from facilitator.core.frozen import frozen, put
 
 REACTIONS: tuple[Reaction, ...] = ("support", "question")
 
@@ -79,7 +75,7 @@ class CatalogueState:
 
     @classmethod
     def empty(cls) -> CatalogueState:
-        return cls(_frozen({}), frozenset(), (), _frozen({}), ())
+        return cls(frozen({}), frozenset(), (), frozen({}), ())
 
     def by_verdict(self) -> dict[Verdict, list[Entry]]:
         """Every verdict (each present, perhaps empty) → its entries, by priority (unset last),
@@ -137,26 +133,24 @@ def evolve(state: CatalogueState, event: CatalogueEvent) -> CatalogueState:
             entries = dict(state.entries)
             for item in imported:
                 entries.setdefault(item.id, _entry(item))
-            return replace(state, entries=_frozen(entries), imported=state.imported | {source})
+            return replace(state, entries=frozen(entries), imported=state.imported | {source})
         case EntryTriaged(entry=key, field=field, value=value, by=by, at=at):
             entry = state.entries[key]
             history = (*entry.history, Change(field, value, by, at))
             changed = replace(_set(entry, field, value), history=history)
-            return replace(state, entries=_put(state.entries, key, changed))
+            return replace(state, entries=put(state.entries, key, changed))
         case DecisionRevealed(entry=key):
             revealed = replace(state.entries[key], revealed=True)
             return replace(
                 state,
-                entries=_put(state.entries, key, revealed),
+                entries=put(state.entries, key, revealed),
                 revealed_order=(*state.revealed_order, key),
             )
         case ReactionToggled(entry=key, reaction=reaction, by=by, on=on):
-            given = state.reactions.get(key, _frozen({}))
+            given = state.reactions.get(key, frozen({}))
             people = given.get(reaction, frozenset())
             people = people | {by} if on else people - {by}
-            return replace(
-                state, reactions=_put(state.reactions, key, _put(given, reaction, people))
-            )
+            return replace(state, reactions=put(state.reactions, key, put(given, reaction, people)))
         case QuestionAsked(question=qid, entry=key, text=text, by=by, at=at):
             question = Question(qid, key, text, by, at)
             return replace(state, questions=(*state.questions, question))
@@ -192,12 +186,3 @@ def _entry(item: ImportedEntry) -> Entry:
         timeline=item.timeline,
         rationale=item.rationale,
     )
-
-
-def _frozen(mapping: dict[K, V]) -> Mapping[K, V]:
-    return MappingProxyType(mapping)
-
-
-def _put(mapping: Mapping[K, V], key: K, value: V) -> Mapping[K, V]:
-    # ``{**m, k: v}`` keeps an existing key where it was, so import order survives changes.
-    return _frozen({**mapping, key: value})
