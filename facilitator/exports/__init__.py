@@ -1,0 +1,45 @@
+"""Exports of the programme's idea catalogue and the leaders' decisions.
+
+Pure functions over ``ExportData``, a plain snapshot that the web edge fills from the database:
+nothing here reads the database, the clock or the network. Four formats (``FORMATS``):
+
+- ``md``: a Markdown document, one table per verdict and a timeline of what starts now;
+- ``csv``: for Danish Excel: UTF-8 with a BOM, ``;`` between fields, CRLF line ends;
+- ``xlsx``: a workbook with the catalogue and the timeline on two sheets;
+- ``html``: a standalone printable document (``templates/exports/print.html``, A4 via
+  ``static/print.css``).
+
+Every row appears in every format, revealed in the panel or not: which rows an audience may
+see is the caller's decision (the spreadsheets show ``revealed`` as a column).
+
+Rows are ordered by verdict (start now, city council, await, no verdict yet), then by priority
+(rows without one last), then by votes, most first; rows that tie keep the order they came in.
+A timeline period is a month (``2027-03``) or a quarter (``2027-Q2``); a quarter sorts at its
+first month, before that month itself. A verdict or period outside these forms is a bug in the
+caller and raises ``ValueError``.
+
+Labels are English msgids translated with ``facilitator.web.i18n`` into ``ExportData.language``.
+Spreadsheet cells hold text as text: a proposal such as ``=HYPERLINK(...)`` is a string in the
+workbook, and in the CSV a text that Excel would read as a formula gets a leading apostrophe.
+"""
+
+from ._data import VERDICTS, CatalogueRow, ExportData, ordered, period_key, period_label
+from ._html import to_html
+from ._markdown import to_markdown
+from ._render import FORMATS, render
+from ._tables import to_csv, to_xlsx
+
+__all__ = [
+    "FORMATS",
+    "VERDICTS",
+    "CatalogueRow",
+    "ExportData",
+    "ordered",
+    "period_key",
+    "period_label",
+    "render",
+    "to_csv",
+    "to_html",
+    "to_markdown",
+    "to_xlsx",
+]
