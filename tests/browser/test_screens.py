@@ -208,3 +208,29 @@ async def test_every_screen_passes_axe_without_serious_violations(
     assert await serious_violations(member) == [], "phone vote"
     for name, page in screens.items():
         await screenshot(page, f"axe-{name}")
+
+
+async def test_the_facilitator_edits_and_merges_ideas_and_the_phones_follow(
+    browser: Browser, live_server: LiveServer, programme: Programme
+) -> None:
+    day1 = live_server.links[1]
+    facilitator = await open_facilitator(browser, live_server)
+    page = await (await phone(browser)).new_page()
+    await join(page, day1.participant, "Per")
+    await steer(facilitator, "start")
+    await jump(facilitator, phase_index(programme, "group_work"))
+    for text in ("Én indgang", "En fælles indgang", "Kortere svartider"):
+        await page.fill("#idea-text", text)
+        await page.click("#compose button")
+    ideas = facilitator.locator("#moderation .idea")
+    await expect(ideas).to_have_count(3)
+    first = ideas.nth(0)
+    await first.locator("summary").click()
+    await first.locator("textarea[name=text]").fill("Én indgang for alle virksomheder")
+    await first.locator("form:has(input[value=edit_idea]) button").click()
+    await expect(page.locator("#board")).to_contain_text("Én indgang for alle virksomheder")
+    second = ideas.nth(1)
+    await second.locator("summary").click()
+    await second.locator("select[name=target]").select_option(index=0)
+    await second.locator("form:has(input[value=merge_ideas]) button").click()
+    await expect(page.locator("#board .idea")).to_have_count(2)
