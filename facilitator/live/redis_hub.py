@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -41,16 +41,9 @@ Confirmation = asyncio.Future[None]
 
 class RedisHub:
     def __init__(self, url: str) -> None:
+        self._url = url
         self._redis: Redis = Redis.from_url(
             url, socket_timeout=TIMEOUT, socket_connect_timeout=TIMEOUT
-        )
-        # No silent retries on the listening connection: a drop must reach the reader, which
-        # alone knows that notices may have been lost meanwhile.
-        self._listener: Redis = Redis.from_url(
-            url,
-            socket_timeout=TIMEOUT,
-            socket_connect_timeout=TIMEOUT,
-            retry=Retry(NoBackoff(), 0),
         )
         self._local = MemoryHub()
         self._counts: dict[str, int] = {}  # local subscriptions per channel
@@ -110,9 +103,8 @@ class RedisHub:
             for _, _, future in self._expected:
                 _settle(future)
         if pubsub is not None:
-            await _quietly(pubsub.aclose())  # type: ignore[no-untyped-call]
+            await _shut(pubsub)
         await self._local.close()
-        await self._listener.aclose()
         await self._redis.aclose()
 
     # --- the listening connection ---------------------------------------------------------
@@ -150,7 +142,7 @@ class RedisHub:
                 # A new connection subscribes to exactly those wanted then, and resyncs them.
                 self._forget(pubsub)
                 if pubsub is not None:
-                    await _quietly(pubsub.aclose())  # type: ignore[no-untyped-call]
+                    await _shut(pubsub)
                 if not isinstance(exc, _FAILURES):
                     raise
                 log.warning("redis hub: (un)subscribing %s failed: %s", channel, exc)
@@ -165,7 +157,17 @@ class RedisHub:
         if self._pubsub is not None:
             return self._pubsub
         channels = sorted(self._counts)
-        pubsub = self._listener.pubsub()
+        # Each listening connection has a pool of its own, never reused once forgotten (a
+        # read still pending on it cannot touch its successor), and redis-py never
+        # reconnects it behind our back: a drop must reach us, as we alone know that
+        # notices may have been lost meanwhile.
+        listener = Redis.from_url(
+            self._url,
+            socket_timeout=TIMEOUT,
+            socket_connect_timeout=TIMEOUT,
+            retry=Retry(NoBackoff(), 0, supported_errors=()),
+        )
+        pubsub = listener.pubsub()
         expected = [self._future("subscribe", channel) for channel in channels]
         try:
             if channels:
@@ -176,7 +178,7 @@ class RedisHub:
             self._lost = True
             for _, _, future in expected:
                 _settle(future)
-            await _quietly(pubsub.aclose())  # type: ignore[no-untyped-call]
+            await _shut(pubsub)
             raise
         self._pubsub, self._subscribed, self._expected = pubsub, set(channels), expected
         if self._lost:
@@ -241,7 +243,7 @@ class RedisHub:
                         )
                     self._forget(pubsub)
                 if pubsub is not None:
-                    await _quietly(pubsub.aclose())  # type: ignore[no-untyped-call]
+                    await _shut(pubsub)
                 await asyncio.sleep(delay)
                 delay = min(2 * delay, BACKOFF[1])
 
@@ -276,6 +278,9 @@ def _settle(future: Confirmation) -> None:
         future.set_result(None)
 
 
-async def _quietly(closing: Awaitable[object]) -> None:
+async def _shut(pubsub: PubSub) -> None:
+    """Close a listening connection and its pool, whatever state they are in."""
     with contextlib.suppress(Exception):
-        await closing
+        await pubsub.aclose()  # type: ignore[no-untyped-call]
+    with contextlib.suppress(Exception):
+        await pubsub.connection_pool.disconnect()

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from facilitator.core.workshop import COMMANDS, Command
+from facilitator.web.i18n import N_
 
 MAX_BODY = 16 * 1024
 MAX_CLIENT_ID = 64
@@ -37,7 +38,7 @@ def parse(fields: dict[str, Any]) -> tuple[Command, str | None]:
 
 def parse_json(raw: bytes | str) -> tuple[Command, str | None]:
     if len(raw) > MAX_BODY:
-        raise BadCommand("The message is too large.")
+        raise BadCommand(N_("The message is too large."))
     try:
         fields = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:

@@ -20,16 +20,19 @@ from facilitator.store import privacy, reflections
 from facilitator.store import workshops as store
 from facilitator.store.db import session_scope
 from facilitator.store.export_data import export_data
-from facilitator.store.tables import Workshop
+from facilitator.store.tables import Participant, Workshop
 from facilitator.web import i18n
 from facilitator.web.auth import actor_for, remember
 from facilitator.web.commands import MAX_BODY, BadCommand, parse, parse_json
+from facilitator.web.i18n import N_
 from facilitator.web.render import is_htmx, language_of
 from facilitator.web.screens import join_url, live_fragments, qr_svg, screen_context
 from facilitator.web.services import Services, services
 
 # Refusals about who is asking rather than about the workshop's state.
-_NOT_ALLOWED = frozenset({"forbidden", "read_only", "leaders_only", "not_an_actor", "cannot_join"})
+_NOT_ALLOWED = frozenset(
+    {"forbidden", "read_only", "leaders_only", "not_an_actor", "cannot_join", "audience_only"}
+)
 
 
 class Denied(Exception):
@@ -71,7 +74,7 @@ async def who(request: Request, *roles: Role) -> tuple[Workshop, Actor, Room]:
 
     row, actor = await asyncio.to_thread(load)
     if row is None:
-        raise NotFound("Workshop not found.")
+        raise NotFound(N_("Workshop not found."))
     if actor is None or (roles and actor.role not in roles):
         raise Denied()
     return row, actor, await app.rooms.get(row.id)
@@ -140,7 +143,7 @@ async def submit_command(request: Request) -> Response:
     content_type = request.headers.get("content-type", "")
     try:
         if int(request.headers.get("content-length") or 0) > MAX_BODY:
-            raise BadCommand("The message is too large.")
+            raise BadCommand(N_("The message is too large."))
         if content_type.startswith("application/json"):
             command, client_id = parse_json(await request.body())
         else:
@@ -263,7 +266,14 @@ async def anonymise(request: Request) -> Response:
 
     def erase() -> set[str]:
         with session_scope(app.engine) as session:
-            return privacy.anonymise(session, participant_id=participant_id)
+            person = session.get(Participant, participant_id)
+            # Only people of this facilitator's own programme (or workshop).
+            mine = person is not None and (
+                person.programme_id == row.programme_id
+                if row.programme_id
+                else person.workshop_id == row.id
+            )
+            return privacy.anonymise(session, participant_id=participant_id) if mine else set()
 
     workshops = await asyncio.to_thread(erase)
     if not workshops:

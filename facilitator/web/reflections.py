@@ -22,6 +22,7 @@ from facilitator.store.tables import Participant, Reflection, Workshop
 from facilitator.store.workshops import agenda_of
 from facilitator.web import i18n
 from facilitator.web.commands import MAX_BODY
+from facilitator.web.i18n import N_
 from facilitator.web.pages import Denied, NotFound, who
 from facilitator.web.render import language_of
 from facilitator.web.services import services
@@ -74,7 +75,7 @@ async def _load(request: Request) -> tuple[Reflection, bool]:
 
     found, writable = await asyncio.to_thread(load)
     if found is None:
-        raise NotFound("This reflection link is not valid.")
+        raise NotFound(N_("This reflection link is not valid."))
     return found, writable
 
 
@@ -104,10 +105,12 @@ async def save_reflection(request: Request) -> Response:
         return app.renderer.page(request, "error.html", {"message": message}, status_code=status)
 
     if not writable:
-        return refuse("The next workshop has started; this reflection can no longer change.", 410)
+        return refuse(
+            N_("The next workshop has started; this reflection can no longer change."), 410
+        )
     body = await request.body()
     if len(body) > MAX_BODY * 2:
-        return refuse("The message is too large.", 413)
+        return refuse(N_("The message is too large."), 413)
     try:
         if wants_json:
             fields = json.loads(body)
@@ -118,9 +121,9 @@ async def save_reflection(request: Request) -> Response:
         if not isinstance(text, str) or not isinstance(share, bool):
             raise TypeError
     except (ValueError, KeyError, TypeError):
-        return refuse("The request was malformed.", 422)
+        return refuse(N_("The request was malformed."), 422)
     if len(text) > reflections.MAX_TEXT:
-        return refuse("A reflection can be at most 5000 characters.", 422)
+        return refuse(N_("A reflection can be at most 5000 characters."), 422)
 
     def write() -> Reflection:
         with session_scope(app.engine) as session:

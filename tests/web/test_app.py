@@ -213,3 +213,20 @@ def test_only_the_facilitator_may_anonymise(client: TestClient, day1: WorkshopLi
         f"/w/{day1.workshop_id}/anonymise/{answer['participant']}?token={answer['token']}", json={}
     )
     assert response.status_code == 403
+
+
+def test_a_facilitator_cannot_anonymise_someone_from_another_programme(
+    client: TestClient, day1: WorkshopLinks, sqlite_url: str, programme: Programme, clock: FakeClock
+) -> None:
+    engine = make_engine(sqlite_url)
+    other = create_programme(engine, programme, clock=clock, base_url="")[1]
+    engine.dispose()
+    stranger = client.post(f"/join/{other.join_code}", json={"name": "Ulla", "department": "miljo"})
+    client.cookies.clear()
+    facilitator_client(client, day1)
+    response = client.post(
+        f"/w/{day1.workshop_id}/anonymise/{stranger.json()['participant']}", json={}
+    )
+    assert response.status_code == 404
+    mine = client.get(f"/w/{other.workshop_id}/my-data?token={stranger.json()['token']}")
+    assert mine.json()["people"][0]["name"] == "Ulla"
