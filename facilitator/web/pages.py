@@ -26,7 +26,7 @@ from facilitator.web.auth import actor_for, remember
 from facilitator.web.commands import MAX_BODY, BadCommand, parse, parse_json
 from facilitator.web.i18n import N_
 from facilitator.web.render import is_htmx, language_of
-from facilitator.web.screens import join_url, live_fragments, qr_svg, screen_context
+from facilitator.web.screens import live_fragments, screen_context
 from facilitator.web.services import Services, services
 
 # Refusals about who is asking rather than about the workshop's state.
@@ -91,11 +91,8 @@ def _clean_url(request: Request, role: Role, row: Workshop) -> Response | None:
 
 
 def _screen(app: Services, room: Room, row: Workshop, actor: Actor, lang: str) -> dict[str, Any]:
-    base = app.settings.base_url()
     context = screen_context(app, room, row, actor, lang)
     context["server_now"] = app.clock().isoformat()
-    if actor.role in (Role.FACILITATOR, Role.PROJECTOR):
-        context["qr"] = qr_svg(join_url(base, row))
     return context
 
 

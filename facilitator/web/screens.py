@@ -72,6 +72,7 @@ def screen_context(
     context |= catalogue_context(room.state, room.agenda, actor, departments, names, language)
     if actor.role in (Role.FACILITATOR, Role.PROJECTOR):
         context["join_url"] = join_url(base_url, row)
+        context["qr"] = qr_svg(context["join_url"])
         context |= people_context(room)
     return context
 

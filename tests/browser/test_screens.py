@@ -234,3 +234,16 @@ async def test_the_facilitator_edits_and_merges_ideas_and_the_phones_follow(
     await second.locator("select[name=target]").select_option(index=0)
     await second.locator("form:has(input[value=merge_ideas]) button").click()
     await expect(page.locator("#board .idea")).to_have_count(2)
+
+
+async def test_the_projector_lobby_keeps_its_qr_code_through_live_updates(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    day1 = live_server.links[1]
+    projector = await (await laptop(browser, 1920, 1080)).new_page()
+    await projector.goto(day1.projector)
+    await expect(projector.locator(".lobby .qr svg")).to_be_visible()
+    page = await (await phone(browser)).new_page()
+    await join(page, day1.participant, "Kim")  # a join pushes a new lobby to the wall
+    await expect(projector.locator(".lobby")).to_contain_text("1 person er med")
+    await expect(projector.locator(".lobby .qr svg")).to_be_visible()
