@@ -44,8 +44,10 @@ def main() -> None:
     width = max(len(name) for name, _ in rows)
     for name, size in rows:
         print(f"{name:<{width}}  {size / 1024:6.1f} KB")
-    print(f"{'total (gzip)':<{width}}  {total / 1024:6.1f} KB   budget {BUDGET / 1024:.0f} KB "
-          f"({'met' if total <= BUDGET else 'OVER'}, {100 * total / BUDGET:.0f} % of it)")
+    print(
+        f"{'total (gzip)':<{width}}  {total / 1024:6.1f} KB   budget {BUDGET / 1024:.0f} KB "
+        f"({'met' if total <= BUDGET else 'OVER'}, {100 * total / BUDGET:.0f} % of it)"
+    )
 
 
 def _wire(client: TestClient, path: str) -> int:

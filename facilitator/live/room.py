@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
+import time
 import uuid
 from collections import Counter, deque
 from collections.abc import Callable, Hashable
@@ -29,7 +31,7 @@ from facilitator.store import catalogue as catalogue_store
 from facilitator.store import workshops as store
 from facilitator.store.db import session_scope
 
-_ATTEMPTS = 5
+_ATTEMPTS = 20
 _MOVES = frozenset({"start", "next", "previous", "jump"})  # commands that enter a phase
 RECENT = 2000  # events kept in memory for catching sockets up without a query
 
@@ -168,11 +170,14 @@ class Room:
     def _apply(
         self, command: core.Command, actor: Actor, client_id: str | None, also: AlsoWrite | None
     ) -> Outcome:
-        for _attempt in range(_ATTEMPTS):
+        for attempt in range(_ATTEMPTS):
             try:
                 return self._apply_once(command, actor, client_id, also)
             except (store.StaleWriter, IntegrityError):
+                # Rare once the row is locked (a receipt raced in from another process):
+                # catch up, wait a little, jittered, and decide again.
                 self._reload_if_stale()
+                time.sleep(random.uniform(0, 0.01 * (attempt + 1)))
         raise RuntimeError(f"workshop {self.workshop_id}: could not claim the next seq")
 
     def _apply_once(
@@ -185,8 +190,11 @@ class Room:
                 )
                 if receipt is not None:
                     return Accepted(seq=receipt.seq, replayed=True)
-            if store.current_seq(session, workshop_id=self.workshop_id) != self.seq:
-                raise store.StaleWriter(self.workshop_id)
+            # Writers of one workshop queue on its row (FOR UPDATE; SQLite's BEGIN IMMEDIATE
+            # already serialises), so a process that lost the race waits instead of failing,
+            # then folds in what the others wrote before it decides.
+            if store.lock_seq(session, workshop_id=self.workshop_id) != self.seq:
+                self._catch_up(session)
             now = self._clock()
             command_id = client_id or uuid.uuid4().hex
             sources = self._sources(session, command)
@@ -219,6 +227,16 @@ class Room:
             return {}
         row = store.get_workshop(session, workshop_id=self.workshop_id)
         return {} if row is None else catalogue_store.sources_for(session, workshop=row, keys=needs)
+
+    def _catch_up(self, session: Session) -> None:
+        missed = store.events_since(session, workshop_id=self.workshop_id, after=self.seq)
+        seqs = [n for n, _ in missed]
+        if seqs and seqs == list(range(self.seq + 1, seqs[-1] + 1)):
+            self.state = core.fold(self.state, (event for _, event in missed))
+            self.recent.extend(missed)
+            self.seq = seqs[-1]
+        else:
+            raise store.StaleWriter(self.workshop_id)
 
     def _reload_if_stale(self) -> None:
         """Fold in what other processes journaled after our seq (restore if far behind)."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import time
 from typing import Any
 
@@ -31,11 +32,13 @@ from facilitator.web.commands import MAX_BODY, BadCommand, parse_json
 from facilitator.web.screens import live_fragments, personal_message
 from facilitator.web.services import Services, services
 
+log = logging.getLogger("facilitator")
 PRESENCE = json.dumps({"presence": True})
 CLOSE_NOT_FOUND = 4404
 CLOSE_FORBIDDEN = 4403
 CLOSE_TOO_SLOW = 4408
 CLOSE_ABUSE = 1008
+CLOSE_SERVER_ERROR = 1011
 OUTBOX_LIMIT = 512
 RATE = 10.0  # commands per second, sustained
 BURST = 30.0
@@ -269,7 +272,14 @@ class Connection:
         except BadCommand as exc:
             self.send(self.error(exc.message, client_id))
             return
-        outcome = await self.room.submit(command, self.actor, client_id)
+        try:
+            outcome = await self.room.submit(command, self.actor, client_id)
+        except Exception:
+            # Not the client's fault and not a refusal: close with 1011 so the page
+            # reconnects and resends what is still unacknowledged in its outbox.
+            log.exception("command failed in workshop %s", self.row.id)
+            self.close_code = CLOSE_SERVER_ERROR
+            raise WebSocketDisconnect(CLOSE_SERVER_ERROR) from None
         if isinstance(outcome, Refusal):
             message_text = outcome.render(lambda msgid: i18n.gettext(self.language, msgid))
             self.send(

@@ -143,8 +143,11 @@ def events_since(
     ]
 
 
-def current_seq(session: Session, *, workshop_id: str) -> int | None:
-    return session.exec(select(Workshop.seq).where(Workshop.id == workshop_id)).first()
+def lock_seq(session: Session, *, workshop_id: str) -> int | None:
+    """The workshop's last seq, its row locked until the transaction ends (no-op on SQLite,
+    whose BEGIN IMMEDIATE already holds the database's write lock)."""
+    statement = select(Workshop.seq).where(Workshop.id == workshop_id).with_for_update()
+    return session.exec(statement).first()
 
 
 def find_receipt(session: Session, *, workshop_id: str, client_id: str) -> Receipt | None:

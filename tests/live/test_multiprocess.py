@@ -1,0 +1,292 @@
+"""Two real server processes on one PostgreSQL schema and one Redis: the same board everywhere.
+
+Every participant keeps a socket open on both processes and posts through either of them,
+all at once. In the end every socket on both processes holds exactly the board the database
+holds, the journal has no gap, and every idea was stored once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx2 as httpx
+import pytest
+from sqlalchemy import Engine, text
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+
+from facilitator.agenda import DEFAULT_PROGRAMME, load_programme
+from facilitator.clock import system_clock
+from facilitator.programme import WorkshopLinks, create_programme
+from facilitator.store.db import make_engine
+from facilitator.store.migrate import upgrade
+from tests.conftest import REDIS
+from tests.live.test_hub import redis_unreachable
+
+pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
+
+PEOPLE = 10
+IDEAS_EACH = 6
+WAIT = 10.0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextlib.contextmanager
+def servers(database_url: str, data_dir: Path, count: int) -> Iterator[list[str]]:
+    """``count`` server processes sharing the database and the broker; their base URLs."""
+    env = {
+        **os.environ,
+        "FACILITATOR_DATABASE_URL": database_url,
+        "FACILITATOR_BROKER_URL": REDIS,
+        "FACILITATOR_SECRET_KEY": secrets.token_urlsafe(32),  # one secret, not one each
+    }
+    started: list[tuple[subprocess.Popen[bytes], str, Path]] = []
+    try:
+        for n in range(count):
+            port, log = free_port(), data_dir / f"server-{n}.log"
+            arguments = ["serve", "--port", str(port), "--data-dir", str(data_dir)]
+            with log.open("wb") as output:
+                process = subprocess.Popen(
+                    [sys.executable, "-m", "facilitator.cli", *arguments],
+                    env=env,
+                    stdout=output,
+                    stderr=subprocess.STDOUT,
+                )
+            started.append((process, f"http://127.0.0.1:{port}", log))
+        deadline = time.monotonic() + 20
+        for process, base, log in started:
+            while not _healthy(base):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(f"{base} did not come up:\n{log.read_text()[-3000:]}")
+                time.sleep(0.05)
+        yield [base for _, base, _ in started]
+    finally:
+        for process, _, _ in started:
+            if process.poll() is None:
+                process.terminate()
+        for process, _, _ in started:
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(10)
+
+
+def _healthy(base: str) -> bool:
+    try:
+        return httpx.get(f"{base}/healthz", timeout=0.5).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+class Client:
+    """One socket on one process: its own copy of the board, and the commands not yet acked."""
+
+    def __init__(self, base: str, workshop: str, token: str) -> None:
+        ws = base.replace("http://", "ws://")
+        self.url = f"{ws}/w/{workshop}/ws?protocol=json&token={token}"
+        self.seq: int | None = None
+        self.ideas: dict[str, str] = {}
+        self.unacked: dict[str, dict[str, Any]] = {}
+        self.refused: list[dict[str, Any]] = []
+        self.problems: list[str] = []
+        self.closing = False
+        self.socket: ClientConnection | None = None
+        self.reader: asyncio.Task[None] | None = None
+
+    async def connect(self) -> None:
+        self.socket = await connect(self.url, compression=None)
+        await self.socket.send(json.dumps({"type": "hello", "last_seq": None}))
+        self.reader = asyncio.create_task(self.read(self.socket))
+
+    async def close(self) -> None:
+        self.closing = True
+        if self.socket is not None:
+            await self.socket.close()
+        if self.reader is not None:
+            with contextlib.suppress(Exception):  # already reported in ``problems``
+                await self.reader
+
+    async def send(self, command: dict[str, Any]) -> None:
+        assert self.socket is not None
+        command = {**command, "client_id": uuid.uuid4().hex}
+        self.unacked[command["client_id"]] = command
+        await self.socket.send(json.dumps(command))
+
+    async def read(self, socket: ClientConnection) -> None:
+        try:
+            async for raw in socket:
+                self.apply(json.loads(raw))
+        except ConnectionClosed:
+            pass
+        except Exception as exc:
+            self.problems.append(f"{type(exc).__name__}: {exc}")
+            raise
+        if not self.closing:
+            self.problems.append(f"the server closed the socket: {socket.close_code}")
+
+    def apply(self, message: dict[str, Any]) -> None:
+        match message["type"]:
+            case "snapshot":
+                self.seq = message["seq"]
+                self.ideas = {i["id"]: i["text"] for i in message["view"]["ideas"]}
+            case "event":
+                if self.seq is None or message["seq"] != self.seq + 1:
+                    self.problems.append(f"event {message['seq']} after {self.seq}")
+                self.seq = message["seq"]
+                event = message["event"]
+                if event is not None and event["type"] == "idea_posted":
+                    if event["idea"] in self.ideas:
+                        self.problems.append(f"idea {event['idea']} twice")
+                    self.ideas[event["idea"]] = event["text"]
+            case "ack":
+                self.unacked.pop(message["client_id"], None)
+            case "refused":
+                self.unacked.pop(message["client_id"], None)
+                self.refused.append(message)
+
+
+def journal(engine: Engine, workshop: str) -> tuple[int, list[int], dict[str, list[str]]]:
+    """The workshop's seq, its journal's seqs, and each posted text's idea ids."""
+    with engine.connect() as connection:
+        seq = connection.execute(
+            text("SELECT seq FROM workshop WHERE id = :w"), {"w": workshop}
+        ).scalar_one()
+        seqs = list(
+            connection.execute(
+                text("SELECT seq FROM journal WHERE workshop_id = :w ORDER BY seq"), {"w": workshop}
+            ).scalars()
+        )
+        payloads = connection.execute(
+            text("SELECT payload FROM journal WHERE workshop_id = :w AND type = 'idea_posted'"),
+            {"w": workshop},
+        ).scalars()
+        stored: dict[str, list[str]] = {}
+        for payload in payloads:
+            data = payload if isinstance(payload, dict) else json.loads(payload)
+            stored.setdefault(data["text"], []).append(data["idea"])
+    return seq, seqs, stored
+
+
+class SocketBroke(AssertionError):
+    """A socket saw something no socket should: a gap, a duplicate, a close from the server."""
+
+
+async def until(check: Callable[[], bool], what: Callable[[], str], clients: list[Client]) -> None:
+    """Wait for ``check``; fail at once when a socket breaks, and after WAIT at the latest."""
+    deadline = time.monotonic() + WAIT
+    while not check():
+        broken = [(c.url.split("/w/")[0], c.problems, list(c.unacked.values())) for c in clients]
+        broken = [b for b in broken if b[1]]
+        if broken:
+            raise SocketBroke(broken)
+        assert time.monotonic() < deadline, what()
+        await asyncio.sleep(0.02)
+
+
+@pytest.fixture
+def programme_links(postgres_url: str) -> Iterator[tuple[Engine, list[WorkshopLinks]]]:
+    reason = redis_unreachable()
+    if reason:
+        pytest.skip(reason)
+    engine = make_engine(postgres_url)
+    upgrade(engine)
+    links = create_programme(
+        engine, load_programme(DEFAULT_PROGRAMME), clock=system_clock, base_url=""
+    )
+    yield engine, links
+    engine.dispose()
+
+
+async def test_two_processes_show_every_socket_the_same_board(
+    programme_links: tuple[Engine, list[WorkshopLinks]], postgres_url: str, tmp_path: Path
+) -> None:
+    engine, links = programme_links
+    day1 = links[1]
+    workshop, token = day1.workshop_id, day1.facilitator.split("token=")[1]
+    agenda = load_programme(DEFAULT_PROGRAMME).workshop("staff-day-1").agenda
+    group_work = next(i for i, p in enumerate(agenda.phases) if p.kind == "group_work")
+
+    with servers(postgres_url, tmp_path, 2) as (a, b):
+        async with contextlib.AsyncExitStack() as sockets:
+
+            async def open_socket(base: str, token: str) -> Client:
+                client = Client(base, workshop, token)
+                await client.connect()
+                sockets.push_async_callback(client.close)
+                return client
+
+            people: list[dict[str, Any]] = []
+            async with httpx.AsyncClient() as http:
+                for n in range(PEOPLE):  # joining through either process
+                    response = await http.post(
+                        f"{(a, b)[n % 2]}/join/{day1.join_code}",
+                        json={"name": f"Person {n}", "department": "miljo"},
+                    )
+                    assert response.status_code == 200, response.text
+                    people.append(response.json())
+
+            facilitator, watching = await open_socket(a, token), await open_socket(b, token)
+            phones = [
+                (await open_socket(a, p["token"]), await open_socket(b, p["token"])) for p in people
+            ]
+            everyone = [facilitator, watching, *(c for pair in phones for c in pair)]
+            await until(
+                lambda: all(c.seq is not None for c in everyone), lambda: "no snapshot", everyone
+            )
+
+            for command in ({"type": "start"}, {"type": "jump", "phase": group_work}):
+                await facilitator.send(command)
+                await until(lambda: not facilitator.unacked, lambda: "no answer", everyone)
+            assert not facilitator.refused
+
+            async def post(n: int) -> None:
+                for k in range(IDEAS_EACH):  # alternately through A and through B
+                    await phones[n][k % 2].send({"type": "post_idea", "text": f"Idé {n}.{k}"})
+
+            await asyncio.gather(*(post(n) for n in range(PEOPLE)))
+            await until(
+                lambda: not any(c.unacked for c in everyone),
+                lambda: f"not acknowledged: {[c.unacked for c in everyone if c.unacked]}",
+                everyone,
+            )
+            seq, seqs, stored = await asyncio.to_thread(journal, engine, workshop)
+            await until(
+                lambda: all(c.seq == seq for c in everyone),
+                lambda: f"at seq {seq}, the sockets are at {[c.seq for c in everyone]}",
+                everyone,
+            )
+
+            # The journal: every seq once, none missing, and the workshop agrees.
+            assert seqs == list(range(1, seq + 1))
+            # Every idea stored once.
+            expected = {f"Idé {n}.{k}" for n in range(PEOPLE) for k in range(IDEAS_EACH)}
+            assert set(stored) == expected
+            assert all(len(ids) == 1 for ids in stored.values()), stored
+            board = {ids[0]: posted for posted, ids in stored.items()}
+            # Every socket, on either process, holds exactly the database's board.
+            for client in everyone:
+                assert client.ideas == board
+                assert not client.refused and not client.problems, client.refused
+            # And both processes hand a newcomer that same board.
+            late = [await open_socket(a, token), await open_socket(b, token)]
+            await until(lambda: all(c.seq == seq for c in late), lambda: "newcomers lag", late)
+            assert all(c.ideas == board for c in late)
