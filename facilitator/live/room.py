@@ -1,14 +1,17 @@
 """A room is one live workshop in this process: apply → persist → publish, in order.
 
 Commands are applied one at a time (an asyncio lock). The decision and the write happen in
-a worker thread inside one transaction; the in-memory state moves on only after the commit,
-and the hub hears of the new sequence number only after that. Across processes the
-workshop's seq column is claimed with a compare-and-set, so a stale room reloads and retries.
+a worker thread inside one transaction; the thread only computes, and the room's state moves
+on, on the event loop, after the commit (so sockets reading it never see it change under
+them). The hub hears of the new sequence number only after that. Across processes the
+writers of a workshop queue on its row, and a room that finds others wrote first folds their
+events in before deciding.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import random
 import time
@@ -50,6 +53,16 @@ Outcome = Accepted | Refusal
 
 class WorkshopNotFound(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class Moved:
+    """What a worker thread found: the state at ``seq`` and the events that led there."""
+
+    state: core.WorkshopState
+    seq: int
+    events: list[tuple[int, core.Event]]
+    restored: bool = False  # a fresh restore: the history in memory no longer connects
 
 
 def channel(workshop_id: str) -> str:
@@ -127,6 +140,8 @@ class Room:
             room.departments = store.departments_of(session, workshop=row)
             return room
 
+    # --- on the event loop ------------------------------------------------------------------
+
     async def submit(
         self,
         command: core.Command,
@@ -135,29 +150,32 @@ class Room:
         also: AlsoWrite | None = None,
     ) -> Outcome:
         async with self._lock:
-            outcome = await asyncio.to_thread(self._apply, command, actor, client_id, also)
+            outcome, moved = await asyncio.to_thread(
+                self._apply, self.state, self.seq, command, actor, client_id, also
+            )
+            self._move(moved)
         if isinstance(outcome, Accepted) and not outcome.replayed:
             await self._hub.publish(channel(self.workshop_id), json.dumps({"seq": outcome.seq}))
         return outcome
 
-    async def reload(self) -> None:
-        """Read everything again (after an erasure rewrote stored history)."""
-        async with self._lock:
-            await asyncio.to_thread(self._restore)
-
-    def _restore(self) -> None:
-        with session_scope(self._engine) as session:
-            row = store.get_workshop(session, workshop_id=self.workshop_id)
-            if row is None:
-                raise WorkshopNotFound(self.workshop_id)
-            self.state, self.seq = store.restore(session, workshop=row), row.seq
-        self.recent.clear()
-        self._views.clear()
-
     async def refresh(self) -> None:
         """Catch up with writes made by another process."""
         async with self._lock:
-            await asyncio.to_thread(self._reload_if_stale)
+            self._move(await asyncio.to_thread(self._missed, self.state, self.seq))
+
+    async def reload(self) -> None:
+        """Read everything again (after an erasure rewrote stored history)."""
+        async with self._lock:
+            self._move(await asyncio.to_thread(self._restore))
+            self._views.clear()
+
+    def _move(self, moved: Moved | None) -> None:
+        if moved is None:
+            return
+        if moved.restored:
+            self.recent.clear()
+        self.recent.extend(moved.events)
+        self.state, self.seq = moved.state, moved.seq
 
     def events_after(self, seq: int) -> list[tuple[int, core.Event]] | None:
         """What happened after ``seq``, from memory; None if memory no longer reaches back."""
@@ -165,48 +183,77 @@ class Room:
             return []
         if not self.recent or self.recent[0][0] > seq + 1:
             return None
-        return [(n, event) for n, event in self.recent if n > seq]
+        # The history is gap-free, so the wanted part starts at a known offset.
+        start = seq + 1 - self.recent[0][0]
+        return list(itertools.islice(self.recent, start, None))
+
+    # --- in a worker thread: reads its arguments and the database, changes nothing here ------
 
     def _apply(
-        self, command: core.Command, actor: Actor, client_id: str | None, also: AlsoWrite | None
-    ) -> Outcome:
+        self,
+        state: core.WorkshopState,
+        seq: int,
+        command: core.Command,
+        actor: Actor,
+        client_id: str | None,
+        also: AlsoWrite | None,
+    ) -> tuple[Outcome, Moved | None]:
+        caught_up: list[tuple[int, core.Event]] = []
         for attempt in range(_ATTEMPTS):
             try:
-                return self._apply_once(command, actor, client_id, also)
+                outcome, moved = self._apply_once(state, seq, command, actor, client_id, also)
             except (store.StaleWriter, IntegrityError):
                 # Rare once the row is locked (a receipt raced in from another process):
                 # catch up, wait a little, jittered, and decide again.
-                self._reload_if_stale()
+                missed = self._missed(state, seq)
+                if missed is not None:
+                    if missed.restored:
+                        caught_up = []
+                    state, seq, caught_up = missed.state, missed.seq, caught_up + missed.events
                 time.sleep(random.uniform(0, 0.01 * (attempt + 1)))
+                continue
+            if moved is None:
+                return outcome, Moved(state, seq, caught_up) if caught_up else None
+            return outcome, Moved(moved.state, moved.seq, caught_up + moved.events, moved.restored)
         raise RuntimeError(f"workshop {self.workshop_id}: could not claim the next seq")
 
     def _apply_once(
-        self, command: core.Command, actor: Actor, client_id: str | None, also: AlsoWrite | None
-    ) -> Outcome:
+        self,
+        state: core.WorkshopState,
+        seq: int,
+        command: core.Command,
+        actor: Actor,
+        client_id: str | None,
+        also: AlsoWrite | None,
+    ) -> tuple[Outcome, Moved | None]:
         with session_scope(self._engine) as session:
+            # Writers of one workshop queue on its row (FOR UPDATE; SQLite's BEGIN IMMEDIATE
+            # already serialises), so a process that lost the race waits instead of failing,
+            # then folds in what the others wrote before it decides.
+            caught_up: list[tuple[int, core.Event]] = []
+            if store.lock_seq(session, workshop_id=self.workshop_id) != seq:
+                caught_up = self._fold_missed(session, seq)
+                state = core.fold(state, (event for _, event in caught_up))
+                seq = caught_up[-1][0]
+            behind = Moved(state, seq, caught_up) if caught_up else None
             if client_id is not None:
                 receipt = store.find_receipt(
                     session, workshop_id=self.workshop_id, client_id=client_id
                 )
                 if receipt is not None:
-                    return Accepted(seq=receipt.seq, replayed=True)
-            # Writers of one workshop queue on its row (FOR UPDATE; SQLite's BEGIN IMMEDIATE
-            # already serialises), so a process that lost the race waits instead of failing,
-            # then folds in what the others wrote before it decides.
-            if store.lock_seq(session, workshop_id=self.workshop_id) != self.seq:
-                self._catch_up(session)
+                    return Accepted(seq=receipt.seq, replayed=True), behind
             now = self._clock()
             command_id = client_id or uuid.uuid4().hex
-            sources = self._sources(session, command)
-            decided = core.decide(self.state, self.agenda, command, actor, now, command_id, sources)
+            sources = self._sources(session, state, command)
+            decided = core.decide(state, self.agenda, command, actor, now, command_id, sources)
             if isinstance(decided, Refusal):
-                return decided
-            after = core.fold(self.state, decided)
-            seq = store.record(
+                return decided, behind
+            after = core.fold(state, decided)
+            last = store.record(
                 session,
                 workshop_id=self.workshop_id,
-                seq=self.seq,
-                before=self.state,
+                seq=seq,
+                before=state,
                 after=after,
                 events=decided,
                 actor=actor,
@@ -215,48 +262,46 @@ class Room:
             )
             if also is not None:
                 also(session)
-        # Committed: only now does this process believe it.
-        self.state, self.seq = after, seq
-        self.recent.extend(zip(range(seq - len(decided) + 1, seq + 1), decided, strict=True))
-        return Accepted(seq=seq)
+        # Committed: only now may the room believe it.
+        happened = list(zip(range(seq + 1, last + 1), decided, strict=True))
+        return Accepted(seq=last), Moved(after, last, caught_up + happened)
 
-    def _sources(self, session: Session, command: core.Command) -> core.Sources:
+    def _sources(
+        self, session: Session, state: core.WorkshopState, command: core.Command
+    ) -> core.Sources:
         """What entering a phase may import from earlier workshops (read only when needed)."""
-        needs = core.catalogue_needs(self.state, self.agenda)
+        needs = core.catalogue_needs(state, self.agenda)
         if not needs or command.type not in _MOVES:
             return {}
         row = store.get_workshop(session, workshop_id=self.workshop_id)
         return {} if row is None else catalogue_store.sources_for(session, workshop=row, keys=needs)
 
-    def _catch_up(self, session: Session) -> None:
-        missed = store.events_since(session, workshop_id=self.workshop_id, after=self.seq)
+    def _fold_missed(self, session: Session, seq: int) -> list[tuple[int, core.Event]]:
+        missed = store.events_since(session, workshop_id=self.workshop_id, after=seq)
         seqs = [n for n, _ in missed]
-        if seqs and seqs == list(range(self.seq + 1, seqs[-1] + 1)):
-            self.state = core.fold(self.state, (event for _, event in missed))
-            self.recent.extend(missed)
-            self.seq = seqs[-1]
-        else:
+        if not seqs or seqs != list(range(seq + 1, seqs[-1] + 1)):
             raise store.StaleWriter(self.workshop_id)
+        return missed
 
-    def _reload_if_stale(self) -> None:
-        """Fold in what other processes journaled after our seq (restore if far behind)."""
+    def _missed(self, state: core.WorkshopState, seq: int) -> Moved | None:
+        """What other processes journaled after ``seq`` (a restore if far behind)."""
         with session_scope(self._engine) as session:
             missed = store.events_since(
-                session, workshop_id=self.workshop_id, after=self.seq, limit=RECENT
+                session, workshop_id=self.workshop_id, after=seq, limit=RECENT
             )
             if not missed:
-                return
+                return None
             seqs = [n for n, _ in missed]
-            if len(missed) < RECENT and seqs == list(range(self.seq + 1, seqs[-1] + 1)):
-                self.state = core.fold(self.state, (event for _, event in missed))
-                self.recent.extend(missed)
-                self.seq = seqs[-1]
-                return
+            if len(missed) < RECENT and seqs == list(range(seq + 1, seqs[-1] + 1)):
+                return Moved(core.fold(state, (e for _, e in missed)), seqs[-1], missed)
+        return self._restore()
+
+    def _restore(self) -> Moved:
+        with session_scope(self._engine) as session:
             row = store.get_workshop(session, workshop_id=self.workshop_id)
             if row is None:
                 raise WorkshopNotFound(self.workshop_id)
-            self.state, self.seq = store.restore(session, workshop=row), row.seq
-            self.recent.clear()
+            return Moved(store.restore(session, workshop=row), row.seq, [], restored=True)
 
 
 class Rooms:

@@ -96,3 +96,17 @@ async def test_a_room_in_another_process_catches_up_instead_of_overwriting(
     await here.refresh()
     assert here.state == there.state
     assert journal(engine, here.workshop_id) == [1, 2, 3]
+
+
+async def test_the_events_after_a_seq_come_from_memory_in_order_and_complete(
+    engine: Engine, agenda: Agenda, clock: FakeClock
+) -> None:
+    room = new_room(engine, agenda, clock, MemoryHub())
+    await room.submit(Start(), FACILITATOR, "start")
+    for n in range(10):
+        await room.submit(Extend(minutes=1), FACILITATOR, f"x{n}")
+    assert room.seq == 12
+    for seq in range(13):
+        assert [n for n, _ in room.events_after(seq) or []] == list(range(seq + 1, 13))
+    room.recent.popleft()  # memory no longer reaches back to seq 1
+    assert room.events_after(0) is None

@@ -1,0 +1,713 @@
+"""Fan-out latency of the live server against a bare `websockets` broadcast server.
+
+Run from the repository root:
+
+    .venv/bin/python benchmarks/fanout.py [--clients 25 100 1000] [--posts 30]
+
+For each N it starts, as subprocesses on 127.0.0.1:
+
+* ours: ``python -m facilitator.cli serve`` on a fresh SQLite database holding the default
+  programme; N participants join staff-day-1 by code, the facilitator starts the workshop,
+  jumps to its first group-work phase and forms groups over the JSON websocket;
+* baseline: this file with ``--baseline-server``, a `websockets` server that broadcasts
+  every message it receives to every open connection (``websockets.broadcast``).
+
+Against both it opens N receiving websocket clients plus a few posting clients with the same
+client code, sends ``post_idea`` commands one at a time (a new one every ``--spacing-ms``, and
+never before the poster has seen its previous post come back), and times, in this process,
+from just before the send to the moment each receiving client has the message carrying that
+post's text. Everything stays on the loopback interface and every wait has a time limit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import platform
+import re
+import resource
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+
+SCRIPT = Path(__file__).resolve()
+ROOT = SCRIPT.parent.parent
+HOST = "127.0.0.1"
+WORKSHOP = "staff-day-1"
+RATE_PER_SOCKET = 10.0  # the server's sustained command budget per socket (live/socket.py)
+START_TIMEOUT = 30.0
+STEP_TIMEOUT = 15.0  # any single command, join or echo
+DRAIN_TIMEOUT = 30.0  # after the last post, for every client to have every post
+RUN_TIMEOUT = 240.0  # one server at one N, set-up included
+BASELINE_LIFETIME = 900.0  # the baseline server exits by itself after this long
+
+
+# --- the clients (identical for both servers) -------------------------------------------------
+
+
+class Probe:
+    """One websocket client: says hello, waits for its snapshot, stamps the posts it sees."""
+
+    def __init__(self, url: str, posts: int, pattern: re.Pattern[str], tally: Tally) -> None:
+        self.url = url
+        self.pattern = pattern
+        self.tally = tally
+        self.arrivals: list[float | None] = [None] * posts
+        self.echo: dict[int, asyncio.Future[float]] = {}
+        self.replies: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self.refused: list[dict[str, Any]] = []
+        self.closed: str | None = None
+        self.socket: ClientConnection | None = None
+        self.reader: asyncio.Task[None] | None = None
+        self.ready: asyncio.Future[None] | None = None
+
+    async def open(self) -> None:
+        self.ready = asyncio.get_running_loop().create_future()
+        self.socket = await connect(
+            self.url,
+            compression=None,
+            open_timeout=STEP_TIMEOUT * 2,
+            close_timeout=2,
+            ping_interval=None,  # the servers ping; the client only answers
+            max_size=2**24,  # a snapshot with a thousand members is a few hundred kB
+        )
+        self.reader = asyncio.create_task(self.read(self.socket))
+        await self.socket.send(json.dumps({"type": "hello", "last_seq": None}))
+        await asyncio.wait_for(self.ready, STEP_TIMEOUT * 2)
+
+    async def read(self, sock: ClientConnection) -> None:
+        try:
+            async for raw in sock:
+                now = time.perf_counter()  # first thing: the arrival time
+                text = raw if isinstance(raw, str) else raw.decode()
+                found = self.pattern.search(text)
+                if found is not None:  # a post: no JSON parsing on the timed path
+                    self.stamp(int(found.group(1)), now)
+                else:
+                    with contextlib.suppress(ValueError):
+                        self.control(json.loads(text))
+            self.closed = f"closed by the server: code {sock.close_code}"
+        except ConnectionClosed as exc:
+            self.closed = f"connection lost: code {exc.rcvd.code if exc.rcvd else 'none'}"
+        finally:
+            if self.ready is not None and not self.ready.done():
+                self.ready.set_exception(ConnectionError(self.closed or "connection ended"))
+
+    def stamp(self, number: int, now: float) -> None:
+        if 0 <= number < len(self.arrivals) and self.arrivals[number] is None:
+            self.arrivals[number] = now
+            self.tally.arrived()
+        waiter = self.echo.pop(number, None)
+        if waiter is not None and not waiter.done():
+            waiter.set_result(now)
+
+    def control(self, message: Any) -> None:
+        kind = message.get("type") if isinstance(message, dict) else None
+        if kind == "snapshot" and self.ready is not None and not self.ready.done():
+            self.ready.set_result(None)
+        elif kind in ("ack", "refused"):
+            if kind == "refused":
+                self.refused.append(message)
+            waiter = self.replies.pop(str(message.get("client_id")), None)
+            if waiter is not None and not waiter.done():
+                waiter.set_result(message)
+
+    async def command(self, command: dict[str, Any]) -> dict[str, Any]:
+        """Send a command with a client id and wait for its ack or refusal."""
+        assert self.socket is not None
+        client_id = secrets.token_hex(8)
+        waiter = asyncio.get_running_loop().create_future()
+        self.replies[client_id] = waiter
+        await self.socket.send(json.dumps({**command, "client_id": client_id}))
+        return await asyncio.wait_for(waiter, STEP_TIMEOUT)
+
+    async def close(self) -> None:
+        if self.socket is not None:
+            with contextlib.suppress(Exception):
+                await self.socket.close()
+        if self.reader is not None:
+            self.reader.cancel()
+            with contextlib.suppress(BaseException):
+                await self.reader
+
+
+class Tally:
+    """How many (post, receiver) arrivals are still expected; an event when none are."""
+
+    def __init__(self) -> None:
+        self.expected = 0
+        self.done = asyncio.Event()
+
+    def expect(self, count: int) -> None:
+        self.expected = count
+        if count <= 0:
+            self.done.set()
+
+    def arrived(self) -> None:
+        self.expected -= 1
+        if self.expected == 0:
+            self.done.set()
+
+
+# --- one measured run -----------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    server: str
+    clients: int
+    posts: int
+    latencies_ms: list[float] = field(default_factory=list)
+    missing: int = 0
+    wall_s: float = 0.0
+    posting_s: float = 0.0
+    server_cpu_s: float | None = None  # CPU the server process used while posting
+    client_cpu_s: float = 0.0  # CPU this process used in the same window
+    error: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def quantile(self, q: float) -> float | None:
+        if not self.latencies_ms:
+            return None
+        ordered = sorted(self.latencies_ms)
+        rank = max(1, min(len(ordered), round(q * len(ordered) + 0.5)))  # nearest rank
+        return ordered[rank - 1]
+
+    @property
+    def messages_per_s(self) -> float | None:
+        return len(self.latencies_ms) / self.wall_s if self.wall_s > 0 else None
+
+
+async def open_in_batches(probes: Sequence[Probe], batch: int) -> None:
+    for start in range(0, len(probes), batch):
+        await asyncio.gather(*(p.open() for p in probes[start : start + batch]))
+
+
+async def close_all(probes: Sequence[Probe], batch: int = 200) -> None:
+    for start in range(0, len(probes), batch):
+        group = probes[start : start + batch]
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(
+                asyncio.gather(*(p.close() for p in group), return_exceptions=True), 10
+            )
+
+
+async def measure(
+    result: Result,
+    server: Server,
+    receivers: Sequence[Probe],
+    posters: Sequence[Probe],
+    tally: Tally,
+    prefix: str,
+    spacing: float,
+) -> None:
+    """Post one at a time; every receiver stamps each post's arrival."""
+    server_cpu, client_cpu = server.cpu_seconds(), time.process_time()
+    await post_and_wait(result, receivers, posters, tally, prefix, spacing)
+    result.client_cpu_s = time.process_time() - client_cpu
+    after = server.cpu_seconds()
+    if after is not None and server_cpu is not None:
+        result.server_cpu_s = after - server_cpu
+
+
+async def post_and_wait(
+    result: Result,
+    receivers: Sequence[Probe],
+    posters: Sequence[Probe],
+    tally: Tally,
+    prefix: str,
+    spacing: float,
+) -> None:
+    posts = result.posts
+    sent: list[float | None] = [None] * posts
+    tally.expect(posts * len(receivers))
+    loop = asyncio.get_running_loop()
+    begin = time.perf_counter() + 0.2
+    for number in range(posts):
+        delay = begin + number * spacing - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        poster = posters[number % len(posters)]
+        assert poster.socket is not None
+        echo: asyncio.Future[float] = loop.create_future()
+        poster.echo[number] = echo
+        message = json.dumps(
+            {"type": "post_idea", "text": f"{prefix}{number} idea", "client_id": f"p{number}"}
+        )
+        sent[number] = time.perf_counter()
+        await poster.socket.send(message)
+        try:  # one at a time: the next post waits for this one to come back to its poster
+            await asyncio.wait_for(echo, STEP_TIMEOUT)
+        except TimeoutError:
+            result.notes.append(f"post {number} did not come back to its poster in time")
+            break
+    result.posting_s = time.perf_counter() - (sent[0] or begin)
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(tally.done.wait(), DRAIN_TIMEOUT)
+    last = sent[0] or begin
+    for probe in receivers:
+        for number, arrived in enumerate(probe.arrivals):
+            stamp = sent[number]
+            if stamp is None:
+                continue
+            if arrived is None:
+                result.missing += 1
+            else:
+                result.latencies_ms.append((arrived - stamp) * 1000)
+                last = max(last, arrived)
+    result.wall_s = last - (sent[0] or begin)
+    refused = [r for p in posters for r in p.refused]
+    if refused:
+        result.notes.append(f"{len(refused)} post(s) refused, first: {refused[0].get('error')}")
+    closed = [p.closed for p in receivers if p.closed]
+    if closed:
+        result.notes.append(f"{len(closed)} receiver(s) lost their connection ({closed[0]})")
+
+
+# --- servers --------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def http(method: str, url: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method)
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=STEP_TIMEOUT) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode(errors="replace")
+
+
+class Server:
+    """A server subprocess with its output in a log file; stopped by its own pid."""
+
+    def __init__(self, name: str, argv: list[str], port: int, log: Path) -> None:
+        self.name, self.argv, self.port, self.log = name, argv, port, log
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def spawn(self) -> subprocess.Popen[bytes]:
+        with self.log.open("wb") as out:
+            self.process = subprocess.Popen(
+                self.argv, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            )
+        return self.process
+
+    async def start(self) -> None:
+        process = self.spawn()
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited at start-up:\n{self.tail()}")
+            with contextlib.suppress(OSError):
+                status, _ = await asyncio.to_thread(http, "GET", f"{self.base}/healthz")
+                if status == 200:
+                    return
+            await asyncio.sleep(0.1)
+        raise RuntimeError(f"{self.name} did not answer /healthz in {START_TIMEOUT:.0f} s")
+
+    def cpu_seconds(self) -> float | None:
+        """User + system CPU time of the server process so far (Linux only)."""
+        if self.process is None:
+            return None
+        try:
+            stat = Path(f"/proc/{self.process.pid}/stat").read_text()
+        except OSError:
+            return None
+        fields = stat.rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(5)
+
+    def tail(self, lines: int = 15) -> str:
+        try:
+            text = self.log.read_text(errors="replace").splitlines()
+        except OSError:
+            return ""
+        return "\n".join(text[-lines:])
+
+
+async def run_ours(args: argparse.Namespace, result: Result, workdir: Path) -> None:
+    from facilitator.agenda import DEFAULT_PROGRAMME, load_programme
+    from facilitator.clock import system_clock
+    from facilitator.programme import create_programme
+    from facilitator.store.db import make_engine
+    from facilitator.store.migrate import upgrade
+
+    clients = result.clients
+    data = workdir / f"ours-{clients}"
+    data.mkdir()
+    url = f"sqlite:///{data}/bench.db"
+    programme = load_programme(DEFAULT_PROGRAMME)
+    engine = make_engine(url)
+    upgrade(engine)
+    links = create_programme(engine, programme, clock=system_clock, base_url="")
+    engine.dispose()
+    day = next(link for link in links if link.key == WORKSHOP)
+    phases = programme.workshop(WORKSHOP).agenda.phases
+    group_work = next(i for i, phase in enumerate(phases) if phase.kind.value == "group_work")
+    departments = [d.key for d in programme.departments]
+    facilitator_token = day.facilitator.split("token=", 1)[1]
+
+    port = free_port()
+    argv = [sys.executable, "-m", "facilitator.cli", "serve", "--port", str(port)]
+    argv += ["--data-dir", str(data), "--database-url", url]
+    server = Server("our server", argv, port, data / "server.log")
+    probes: list[Probe] = []
+    try:
+        await server.start()
+        started = time.perf_counter()
+        posters = poster_count(args.spacing_ms)
+        semaphore = asyncio.Semaphore(8)
+
+        async def join(number: int) -> str:
+            async with semaphore:
+                body = {"name": f"Bench {number}", "department": departments[number % 6]}
+                status, answer = await asyncio.to_thread(
+                    http, "POST", f"{server.base}/join/{day.join_code}", body
+                )
+            if status != 200:
+                raise RuntimeError(f"join {number} answered {status}: {answer}")
+            return str(answer["token"])
+
+        tokens = await asyncio.gather(*(join(n) for n in range(clients + posters)))
+        joined = time.perf_counter()
+
+        ws = f"ws://{HOST}:{port}/w/{day.workshop_id}/ws?protocol=json&token="
+        tally = Tally()
+        prefix = f"fanout-{secrets.token_hex(3)}-#"
+        pattern = re.compile(re.escape(prefix) + r"(\d+)")
+        facilitator = Probe(ws + facilitator_token, 0, pattern, Tally())
+        probes.append(facilitator)
+        await facilitator.open()
+        for command in (
+            {"type": "start"},
+            {"type": "jump", "phase": group_work},
+            {"type": "form_groups", "seed": 7},
+        ):
+            reply = await facilitator.command(command)
+            if reply.get("type") != "ack":
+                raise RuntimeError(f"{command['type']} was refused: {reply}")
+        await facilitator.close()  # the baseline has no such socket either
+
+        receivers = [Probe(ws + t, args.posts, pattern, tally) for t in tokens[:clients]]
+        # Posters count their own copies apart: the tally waits for the receivers only.
+        senders = [Probe(ws + t, args.posts, pattern, Tally()) for t in tokens[clients:]]
+        probes += receivers + senders
+        await open_in_batches(receivers + senders, args.batch)
+        connected = time.perf_counter()
+        await asyncio.sleep(0.5)  # let the server finish sending the snapshots
+        await measure(result, server, receivers, senders, tally, prefix, args.spacing_ms / 1000)
+        if not server.alive():
+            result.error = f"{server.name} exited during the run:\n{server.tail()}"
+        result.notes.append(
+            f"set-up: {clients + posters} joins in {joined - started:.1f} s, "
+            f"{len(probes)} sockets in {connected - joined:.1f} s"
+        )
+    except Exception as exc:
+        result.error = f"{type(exc).__name__}: {exc}".strip()
+        if not server.alive():
+            result.error += f"\nserver log:\n{server.tail()}"
+    finally:
+        await close_all(probes)
+        await asyncio.to_thread(server.stop)
+
+
+async def run_baseline(args: argparse.Namespace, result: Result, workdir: Path) -> None:
+    clients = result.clients
+    port = free_port()
+    argv = [sys.executable, str(SCRIPT), "--baseline-server", str(port)]
+    server = Server("baseline server", argv, port, workdir / f"baseline-{clients}.log")
+    probes: list[Probe] = []
+    try:
+        await server.start()
+        tally = Tally()
+        prefix = f"fanout-{secrets.token_hex(3)}-#"
+        pattern = re.compile(re.escape(prefix) + r"(\d+)")
+        url = f"ws://{HOST}:{port}/"
+        receivers = [Probe(url, args.posts, pattern, tally) for _ in range(clients)]
+        posters = poster_count(args.spacing_ms)
+        senders = [Probe(url, args.posts, pattern, Tally()) for _ in range(posters)]
+        probes = receivers + senders
+        await open_in_batches(probes, args.batch)
+        await asyncio.sleep(0.5)
+        await measure(result, server, receivers, senders, tally, prefix, args.spacing_ms / 1000)
+        if not server.alive():
+            result.error = f"{server.name} exited during the run:\n{server.tail()}"
+    except Exception as exc:
+        result.error = f"{type(exc).__name__}: {exc}".strip()
+    finally:
+        await close_all(probes)
+        await asyncio.to_thread(server.stop)
+
+
+def poster_count(spacing_ms: float) -> int:
+    """Enough posting sockets that none of them exceeds 80 % of the server's command budget."""
+    per_second = 1000 / max(spacing_ms, 1)
+    return max(1, -(-int(per_second * 100) // int(RATE_PER_SOCKET * 0.8 * 100)))
+
+
+# --- the baseline server (runs in its own process) -----------------------------------------
+
+
+def baseline_server(port: int) -> None:
+    from http import HTTPStatus
+
+    from websockets.asyncio.server import ServerConnection, broadcast, serve
+
+    async def main() -> None:
+        everyone: set[ServerConnection] = set()
+
+        def health(connection: ServerConnection, request: Any) -> Any:
+            if request.path == "/healthz":
+                return connection.respond(HTTPStatus.OK, '{"status": "ok"}\n')
+            return None
+
+        async def handler(connection: ServerConnection) -> None:
+            await connection.recv()  # the hello
+            await connection.send(json.dumps({"type": "welcome", "seq": 0}))
+            await connection.send(json.dumps({"type": "snapshot", "seq": 0, "view": {}}))
+            everyone.add(connection)
+            try:
+                async for message in connection:
+                    broadcast(everyone, message)
+            finally:
+                everyone.discard(connection)
+
+        async with serve(
+            handler,
+            HOST,
+            port,
+            compression=None,
+            max_size=64 * 1024,
+            ping_interval=15,
+            ping_timeout=15,
+            process_request=health,
+            backlog=2048,
+        ):
+            await asyncio.sleep(BASELINE_LIFETIME)  # stops by itself if never told to
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(main())
+
+
+# --- reporting ------------------------------------------------------------------------------
+
+
+def source_state() -> str:
+    """The commit measured, and whether the working tree differs from it."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+        changed = subprocess.run(
+            ["git", "status", "--porcelain", "--", "facilitator"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    except OSError:
+        return "unknown"
+    if not head:
+        return "unknown"
+    return f"{head} + uncommitted changes under facilitator/" if changed else head
+
+
+def machine_facts(load: tuple[float, float, float]) -> list[str]:
+    from importlib.metadata import version
+
+    model = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return [
+        f"cores: {os.cpu_count()} ({usable} usable){f', {model}' if model else ''}",
+        f"python: {platform.python_version()} ({platform.python_implementation()}), "
+        f"{platform.system()} {platform.release()}",
+        f"websockets {version('websockets')}, uvicorn {version('uvicorn')}, "
+        f"asyncio default event loop",
+        f"load average at start: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "
+        f"source: {source_state()}",
+    ]
+
+
+def cpu_ms(seconds: float | None, posts: int) -> str:
+    return "-" if seconds is None else f"{seconds * 1000 / posts:.1f} ms/post"
+
+
+def ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
+def ratio(ours: float | None, base: float | None) -> str:
+    return "-" if ours is None or not base else f"{ours / base:.2f}"
+
+
+def report(pairs: list[tuple[Result, Result]], args: argparse.Namespace) -> str:
+    head = (
+        "| N | ours p50 ms | ours p99 ms | baseline p50 ms | baseline p99 ms "
+        "| ratio p50 | ratio p99 | ours msg/s | baseline msg/s |"
+    )
+    lines = [head, "|" + "---|" * 9]
+    for ours, base in pairs:
+        cells = [
+            str(ours.clients),
+            ms(ours.quantile(0.5)),
+            ms(ours.quantile(0.99)),
+            ms(base.quantile(0.5)),
+            ms(base.quantile(0.99)),
+            ratio(ours.quantile(0.5), base.quantile(0.5)),
+            ratio(ours.quantile(0.99), base.quantile(0.99)),
+            "-" if ours.messages_per_s is None else f"{ours.messages_per_s:.0f}",
+            "-" if base.messages_per_s is None else f"{base.messages_per_s:.0f}",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append(
+        f"{args.posts} posts per N, one every {args.spacing_ms:g} ms at most, "
+        f"{poster_count(args.spacing_ms)} posting socket(s); "
+        "latency = arrival at a receiver - send, over all (post, receiver) pairs."
+    )
+    for ours, base in pairs:
+        for result in (ours, base):
+            detail = (
+                f"N={result.clients} {result.server}: {len(result.latencies_ms)} arrivals, "
+                f"{result.missing} missing, max {ms(max(result.latencies_ms, default=None))} ms, "
+                f"posting took {result.posting_s:.2f} s, CPU while posting: "
+                f"server {cpu_ms(result.server_cpu_s, result.posts)}, "
+                f"clients {cpu_ms(result.client_cpu_s, result.posts)}"
+            )
+            lines.append(detail)
+            lines += [f"    {note}" for note in result.notes]
+            if result.error:
+                lines += ["    ERROR " + row for row in result.error.splitlines()]
+    lines.append("")
+    lines += machine_facts(args.load)
+    return "\n".join(lines)
+
+
+def raise_open_files(needed: int) -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        print(f"warning: open files limited to {soft}; {needed} wanted", file=sys.stderr)
+
+
+async def bounded(
+    run: Callable[[argparse.Namespace, Result, Path], Awaitable[None]],
+    args: argparse.Namespace,
+    result: Result,
+    workdir: Path,
+) -> Result:
+    """One run with an overall time limit (its clean-up still runs when the limit hits)."""
+    try:
+        await asyncio.wait_for(run(args, result, workdir), RUN_TIMEOUT)
+    except TimeoutError:
+        result.error = f"did not finish within {RUN_TIMEOUT:.0f} s (set-up, posting or drain)"
+    return result
+
+
+async def bench(args: argparse.Namespace) -> int:
+    # The servers inherit the limit: each needs one descriptor per client, this process too.
+    raise_open_files(max(args.clients) * 2 + 256)
+    args.load = os.getloadavg()
+    if args.load[0] > 0.5:
+        print(
+            f"warning: load average {args.load[0]:.2f}: something else is using the CPU, "
+            "the figures will be noisy",
+            file=sys.stderr,
+        )
+    pairs: list[tuple[Result, Result]] = []
+    workdir = Path(tempfile.mkdtemp(prefix="fanout-"))
+    started = time.perf_counter()
+    try:
+        for clients in args.clients:
+            print(f"N={clients}: baseline …", file=sys.stderr, flush=True)
+            base = await bounded(
+                run_baseline, args, Result("baseline", clients, args.posts), workdir
+            )
+            print(f"N={clients}: ours …", file=sys.stderr, flush=True)
+            ours = await bounded(run_ours, args, Result("ours", clients, args.posts), workdir)
+            pairs.append((ours, base))
+            for result in (base, ours):
+                print(
+                    f"  {result.server}: p50 {ms(result.quantile(0.5))} ms, "
+                    f"p99 {ms(result.quantile(0.99))} ms"
+                    + (f", error: {result.error.splitlines()[0]}" if result.error else ""),
+                    file=sys.stderr,
+                    flush=True,
+                )
+    finally:
+        if args.keep:
+            print(f"logs and databases kept in {workdir}", file=sys.stderr)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print(report(pairs, args))
+    print(f"total time: {time.perf_counter() - started:.0f} s")
+    return 1 if any(r.error for pair in pairs for r in pair) else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, nargs="+", default=[25, 100, 1000])
+    parser.add_argument("--posts", type=int, default=30)
+    parser.add_argument("--spacing-ms", type=float, default=50.0, help="between posts")
+    parser.add_argument("--batch", type=int, default=100, help="sockets opened at once")
+    parser.add_argument("--keep", action="store_true", help="keep the logs and databases")
+    parser.add_argument("--baseline-server", type=int, metavar="PORT", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.baseline_server:
+        baseline_server(args.baseline_server)
+        return 0
+    if args.posts < 1 or min(args.clients) < 1:
+        parser.error("--posts and --clients must be positive")
+    return asyncio.run(bench(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
