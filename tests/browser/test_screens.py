@@ -247,3 +247,26 @@ async def test_the_projector_lobby_keeps_its_qr_code_through_live_updates(
     await join(page, day1.participant, "Kim")  # a join pushes a new lobby to the wall
     await expect(projector.locator(".lobby")).to_contain_text("1 person er med")
     await expect(projector.locator(".lobby .qr svg")).to_be_visible()
+
+
+async def test_the_phone_pages_fit_a_360_pixel_screen_without_sideways_scrolling(
+    browser: Browser, live_server: LiveServer, programme: Programme
+) -> None:
+    day1 = live_server.links[1]
+    context = await browser.new_context(viewport={"width": 360, "height": 740}, locale="da-DK")
+    page = await context.new_page()
+    await page.goto(live_server.base + "/")
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 360
+    await join(page, day1.participant, "Smalle Sofie med et meget langt navn")
+    facilitator = await open_facilitator(browser, live_server)
+    await steer(facilitator, "start")
+    await jump(facilitator, phase_index(programme, "group_work"))
+    await page.fill("#idea-text", "Et-meget-langt-ord-uden-mellemrum-" * 4)
+    await page.click("#compose button")
+    await expect(page.locator("#board .idea")).to_have_count(1)
+    await jump(facilitator, phase_index(programme, "vote"))
+    await expect(page.locator("button.vote")).to_have_count(1)
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 360
+    box = await page.locator("button.vote").bounding_box()
+    assert box is not None and box["height"] >= 44  # a thumb's target
+    await screenshot(page, "phone-360-vote")
