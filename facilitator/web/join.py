@@ -103,6 +103,23 @@ async def join(request: Request) -> Response:
         message = i18n.gettext(language, "No workshop has that code.")
         return JSONResponse({"ok": False, "code": "no_workshop", "error": message}, 404)
     row, role_name, departments = found
+    already = await _already_joined(app, request, row)
+    if already is not None:
+        # A double-tapped join button (or a retried request with the cookie) is the same
+        # person again: answer with who they are instead of making a second member.
+        if not _wants_json(request):
+            return RedirectResponse(f"/w/{row.id}/me", status_code=303)
+        return JSONResponse(
+            {
+                "ok": True,
+                "workshop": row.id,
+                "participant": already.id,
+                "role": already.role,
+                "token": already.token,
+                "seq": None,
+                "replayed": True,
+            }
+        )
     fields = await _fields(request)
     if fields is None:
         message = i18n.gettext(language, "The request was malformed.")
@@ -155,6 +172,18 @@ async def join(request: Request) -> Response:
         response = RedirectResponse(f"/w/{row.id}/me", status_code=303)
     remember(response, Role.PARTICIPANT, row.id, token)
     return response
+
+
+async def _already_joined(app: Services, request: Request, row: Workshop) -> Participant | None:
+    token = participant_token(request, row.id)
+    if not token:
+        return None
+
+    def find() -> Participant | None:
+        with session_scope(app.engine) as session:
+            return store.participant_by_token(session, workshop_id=row.id, token=token)
+
+    return await asyncio.to_thread(find)
 
 
 async def _fields(request: Request) -> dict[str, str] | None:

@@ -230,3 +230,14 @@ def test_a_facilitator_cannot_anonymise_someone_from_another_programme(
     assert response.status_code == 404
     mine = client.get(f"/w/{other.workshop_id}/my-data?token={stranger.json()['token']}")
     assert mine.json()["people"][0]["name"] == "Ulla"
+
+
+def test_joining_twice_from_the_same_phone_is_the_same_person(
+    client: TestClient, day1: WorkshopLinks
+) -> None:
+    first = client.post(f"/join/{day1.join_code}", json={"name": "Ida", "department": "miljo"})
+    again = client.post(f"/join/{day1.join_code}", json={"name": "Ida", "department": "miljo"})
+    assert again.json()["participant"] == first.json()["participant"]
+    assert again.json()["replayed"] is True
+    form = client.post(f"/join/{day1.join_code}", data={"name": "Ida", "department": "miljo"})
+    assert form.status_code == 303 and form.headers["location"].endswith("/me")
