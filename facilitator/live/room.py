@@ -97,8 +97,11 @@ class Room:
         self.presence_version = 0
         self.departments: dict[str, dict[str, str]] = {}  # key → {"da": …, "en": …}
 
-    def rendered(self, key: Hashable, render: Callable[[], str]) -> str:
-        version = (self.seq, self.presence_version)
+    def rendered(
+        self, key: Hashable, render: Callable[[], str], *, shows_presence: bool = False
+    ) -> str:
+        # Only views that show who is online go stale when someone comes or goes.
+        version = (self.seq, self.presence_version if shows_presence else 0)
         cached = self._views.get(key)
         if cached is not None and cached[0] == version:
             return cached[1]

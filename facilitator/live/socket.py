@@ -19,7 +19,7 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from facilitator.core.actors import Actor
+from facilitator.core.actors import Actor, Role
 from facilitator.core.errors import Refusal
 from facilitator.live import protocol
 from facilitator.live.room import Accepted, Room, channel
@@ -112,6 +112,7 @@ class Connection:
         self.bucket = TokenBucket()
         self.too_slow = False
         self.close_code = 1000
+        self.shows_presence = actor.role is Role.FACILITATOR and not json_mode
 
     async def run(self) -> None:
         async with self.app.hub.subscribe(channel(self.row.id)) as subscription:
@@ -202,6 +203,8 @@ class Connection:
                 else:
                     self.push_view()
                 continue
+            if notice == PRESENCE and not self.shows_presence:
+                continue  # only the facilitator's people list changes: don't wake the rest
             if subscription.lagged or _seq_of(notice) > self.room.seq:
                 subscription.lagged = False
                 await self.room.refresh()

@@ -100,7 +100,7 @@ def live_fragments(app: Services, room: Room, row: Workshop, actor: Actor, langu
             app.renderer.render(name, context, language) for name in FRAGMENTS[actor.role]
         )
 
-    return room.rendered(key, render)
+    return room.rendered(key, render, shows_presence=actor.role is Role.FACILITATOR)
 
 
 def _shared_reflections(

@@ -265,3 +265,26 @@ async def test_a_wrong_token_is_closed_with_4403_and_an_unknown_workshop_with_44
             with contextlib.suppress(ConnectionClosed):
                 await socket.recv()
             assert socket.close_code == code
+
+
+async def test_someone_coming_online_updates_the_facilitator_and_wakes_nobody_else(
+    live_server: LiveServer,
+) -> None:
+    day1 = live_server.links[1]
+    anna = await join(live_server, day1.join_code, "Anna", "miljo")
+    bo = await join(live_server, day1.join_code, "Bo", "social")
+    token = day1.facilitator.split("token=")[1]
+    base = f"{live_server.ws}/w/{day1.workshop_id}/ws"
+    async with (
+        connect(f"{base}?token={token}", compression=None) as facilitator,
+        connect(f"{base}?token={anna['token']}", compression=None) as phone,
+    ):
+        for socket in (facilitator, phone):  # clock, the view (and "mine"), Anna's arrival
+            with contextlib.suppress(TimeoutError):
+                while True:
+                    await asyncio.wait_for(socket.recv(), 0.5)
+        async with connect(f"{base}?token={bo['token']}", compression=None):
+            update = await asyncio.wait_for(facilitator.recv(), 2)
+            assert 'id="people"' in str(update) and "2/2" in str(update)
+            with pytest.raises(TimeoutError):
+                await asyncio.wait_for(phone.recv(), 0.5)
