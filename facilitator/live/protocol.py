@@ -224,3 +224,16 @@ def _redact_catalogue(
         case ReactionToggled() | QuestionAsked() if not sees_everything(viewer):
             return {k: v for k, v in data.items() if k != "by"}
     return data
+
+
+def audience(event: Event, viewer: Actor) -> tuple[str, ...]:
+    """Who sees this event the same way: the role, plus the person where it is personal.
+
+    One redaction and one JSON encoding then serve every socket of that audience.
+    """
+    personal = isinstance(event, VoteCast | VoteWithdrawn | IdeaUnhidden) or (
+        isinstance(event, IdeaPosted) and event.anonymous
+    )
+    if personal and not sees_everything(viewer):
+        return (viewer.role.value, viewer.participant_id or "")
+    return (viewer.role.value,)

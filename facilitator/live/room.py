@@ -37,6 +37,7 @@ from facilitator.store.db import session_scope
 _ATTEMPTS = 20
 _MOVES = frozenset({"start", "next", "previous", "jump"})  # commands that enter a phase
 RECENT = 2000  # events kept in memory for catching sockets up without a query
+_ENCODED_LIMIT = 4096
 
 # Rows the edge writes in the same transaction as the command (e.g. a participant's token).
 AlsoWrite = Callable[[Session], None]
@@ -93,6 +94,7 @@ class Room:
         # Rendered views by key, valid for one (seq, presence) state: one rendering per
         # distinct view, the same bytes for every socket that shares it.
         self._views: dict[Hashable, tuple[tuple[int, int], str]] = {}
+        self._encoded: dict[tuple[int, Hashable], str] = {}
         self.online: Counter[str] = Counter()  # participant id → open sockets in this process
         self.presence_version = 0
         self.departments: dict[str, dict[str, str]] = {}  # key → {"da": …, "en": …}
@@ -108,6 +110,16 @@ class Room:
         html = render()
         self._views[key] = (version, html)
         return html
+
+    def encoded(self, key: Hashable, encode: Callable[[], str]) -> str:
+        """An event as one audience sees it, encoded once per room state."""
+        full_key = (self.seq, key)
+        text = self._encoded.get(full_key)
+        if text is None:
+            if len(self._encoded) > _ENCODED_LIMIT:
+                self._encoded.clear()  # old states are never asked for again
+            text = self._encoded[full_key] = encode()
+        return text
 
     def arrive(self, participant_id: str) -> bool:
         """Count a socket in; True when the person has just come online."""

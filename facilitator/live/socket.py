@@ -19,6 +19,7 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from facilitator.core import workshop as core
 from facilitator.core.actors import Actor, Role
 from facilitator.core.errors import Refusal
 from facilitator.live import protocol
@@ -184,14 +185,17 @@ class Connection:
             self.push_snapshot()
             return
         for seq, event in missed:
-            self.send(
-                {
-                    "type": "event",
-                    "seq": seq,
-                    "event": protocol.redact(event, self.actor, self.room.state),
-                }
-            )
+            self.send(self._encoded(seq, event))
             self.sent_seq = seq
+
+    def _encoded(self, seq: int, event: core.Event) -> str:
+        # Redaction reads the room's state now, so the cache is keyed by that state too.
+        def encode() -> str:
+            redacted = protocol.redact(event, self.actor, self.room.state)
+            message = {"type": "event", "seq": seq, "event": redacted}
+            return json.dumps(message, ensure_ascii=False)
+
+        return self.room.encoded((seq, protocol.audience(event, self.actor)), encode)
 
     async def follow(self, subscription: Any) -> None:
         while True:

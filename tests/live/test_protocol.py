@@ -87,3 +87,20 @@ def test_an_anonymous_author_is_known_only_to_the_author_and_the_facilitator(
     assert redact(posted, FACILITATOR, state)["author"] == "anna"  # type: ignore[index]
     bo_view = snapshot(state, agenda, BO, NOW, 5)
     assert bo_view["ideas"][0]["author"] is None
+
+
+def test_an_event_is_encoded_once_per_audience_and_per_person_only_where_personal(
+    agenda: Agenda,
+) -> None:
+    from facilitator.core.board_messages import IdeaPosted, VoteCast
+    from facilitator.live.protocol import audience
+
+    shared = IdeaPosted(
+        at=NOW, idea="i", board="b", group=None, author="anna", text="t", anonymous=False, phase="p"
+    )
+    secret = shared.model_copy(update={"anonymous": True})
+    vote = VoteCast(at=NOW, phase="p", idea="i", voter="anna")
+    assert audience(shared, ANNA) == audience(shared, BO) == ("participant",)
+    assert audience(secret, ANNA) != audience(secret, BO)
+    assert audience(vote, ANNA) != audience(vote, BO)
+    assert audience(vote, FACILITATOR) == ("facilitator",)
