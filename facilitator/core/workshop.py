@@ -19,7 +19,7 @@ from typing_extensions import TypeIs
 from facilitator.agenda import Agenda, Phase
 from facilitator.core import board, catalogue, machine
 from facilitator.core.actors import Actor
-from facilitator.core.board_messages import BoardCommand, BoardEvent
+from facilitator.core.board_messages import BoardCommand, BoardEvent, CreateTheme
 from facilitator.core.catalogue_messages import CatalogueCommand, CatalogueEvent, ImportedEntry
 from facilitator.core.commands import MachineCommand
 from facilitator.core.errors import Refusal
@@ -103,6 +103,9 @@ def decide(
             return decided
         return _with_effects(state, agenda, list[Event](decided), sources or {}, now)
     if _for_board(command):
+        if isinstance(command, CreateTheme) and command.board not in (None, *agenda.boards):
+            # The board rules do not see the agenda; which boards exist is the agenda's.
+            return Refusal("There is no board {board}.", {"board": command.board}, "no_board")
         found = board.decide(state.board, phase, command, actor, now, command_id, paused=paused)
         return found if isinstance(found, Refusal) else list[Event](found)
     found_c = catalogue.decide(

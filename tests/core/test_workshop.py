@@ -1,0 +1,52 @@
+"""The workshop aggregate: routing and the side effects of entering a phase."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from facilitator.agenda import Agenda
+from facilitator.core import workshop as core
+from facilitator.core.actors import FACILITATOR
+from facilitator.core.board_messages import CreateTheme
+from facilitator.core.catalogue_messages import ImportedEntry
+from facilitator.core.commands import JumpTo, Start
+from facilitator.core.errors import Refusal
+
+NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
+
+
+def started(agenda: Agenda) -> core.WorkshopState:
+    state = core.WorkshopState.initial([p.minutes for p in agenda.phases])
+    events = core.decide(state, agenda, Start(), FACILITATOR, NOW, "s")
+    assert not isinstance(events, Refusal)
+    return core.fold(state, events)
+
+
+def test_a_theme_on_a_board_the_agenda_does_not_have_is_refused(agenda: Agenda) -> None:
+    state = started(agenda)
+    refusal = core.decide(
+        state, agenda, CreateTheme(name="Service", board="nowhere"), FACILITATOR, NOW, "t"
+    )
+    assert isinstance(refusal, Refusal) and refusal.code == "no_board"
+    assert refusal.render() == "There is no board nowhere."
+    known = core.decide(
+        state, agenda, CreateTheme(name="Service", board=agenda.boards[0]), FACILITATOR, NOW, "t"
+    )
+    assert not isinstance(known, Refusal)
+
+
+def test_entering_a_catalogue_phase_imports_its_source_once(programme) -> None:  # type: ignore[no-untyped-def]
+    agenda = programme.workshop("leaders-catalogue").agenda
+    triage = [i for i, p in enumerate(agenda.phases) if p.kind == "leader_triage"]
+    sources = {"staff-day-1": [ImportedEntry(id="w:i1", text="Én indgang", origin="staff-day-1")]}
+    state = started(agenda)
+    assert core.catalogue_needs(state, agenda) == {"staff-day-1"}
+    first = core.decide(state, agenda, JumpTo(phase=triage[0]), FACILITATOR, NOW, "j", sources)
+    assert not isinstance(first, Refusal)
+    assert [e.type for e in first] == ["phase_changed", "catalogue_imported"]
+    state = core.fold(state, first)
+    assert list(state.catalogue.entries) == ["w:i1"]
+    assert core.catalogue_needs(state, agenda) == set()
+    again = core.decide(state, agenda, JumpTo(phase=triage[1]), FACILITATOR, NOW, "k", sources)
+    assert not isinstance(again, Refusal)
+    assert [e.type for e in again] == ["phase_changed"]
