@@ -17,6 +17,7 @@ from facilitator.agenda import GroupWorkPhase, Phase, VotePhase
 from facilitator.core import board_rules as rules
 from facilitator.core.actors import Actor, Role
 from facilitator.core.board_messages import (
+    AnonymiseParticipant,
     AssignTheme,
     BoardCommand,
     BoardEvent,
@@ -36,6 +37,7 @@ from facilitator.core.board_messages import (
     Join,
     MergeIdeas,
     MoveParticipant,
+    ParticipantAnonymised,
     ParticipantJoined,
     ParticipantMoved,
     PostIdea,
@@ -66,6 +68,7 @@ _FACILITATOR_ONLY = (
     RevealVotes,
     FormGroups,
     MoveParticipant,
+    AnonymiseParticipant,
 )
 
 
@@ -159,6 +162,12 @@ def decide(
             return [GroupsFormed(at=now, phase=phase.key, groups=groups)]
         case MoveParticipant(participant=pid, group=group):
             return _move(state, phase, pid, group, now)
+        case AnonymiseParticipant(participant=pid):
+            if pid not in state.members:
+                return rules.NO_PARTICIPANT
+            if state.members[pid].anonymised:
+                return rules.UNCHANGED
+            return [ParticipantAnonymised(at=now, participant=pid)]
     raise AssertionError(f"unhandled command {command!r}")  # pragma: no cover
 
 

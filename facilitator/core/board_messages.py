@@ -107,6 +107,13 @@ class MoveParticipant(_Command):
     group: str
 
 
+class AnonymiseParticipant(_Command):
+    """The facilitator erases a person's name; their ideas stay, anonymous (GDPR)."""
+
+    type: Literal["anonymise_participant"] = "anonymise_participant"
+    participant: str
+
+
 BoardCommand = (
     Join
     | PostIdea
@@ -123,6 +130,7 @@ BoardCommand = (
     | RevealVotes
     | FormGroups
     | MoveParticipant
+    | AnonymiseParticipant
 )
 BOARD_COMMANDS: TypeAdapter[BoardCommand] = TypeAdapter(
     Annotated[BoardCommand, Field(discriminator="type")]
@@ -243,6 +251,11 @@ class ParticipantMoved(_Event):
     phase: str
 
 
+class ParticipantAnonymised(_Event):
+    type: Literal["participant_anonymised"] = "participant_anonymised"
+    participant: str
+
+
 BoardEvent = (
     ParticipantJoined
     | IdeaPosted
@@ -259,6 +272,7 @@ BoardEvent = (
     | VotesRevealed
     | GroupsFormed
     | ParticipantMoved
+    | ParticipantAnonymised
 )
 BOARD_EVENTS: TypeAdapter[BoardEvent] = TypeAdapter(
     Annotated[BoardEvent, Field(discriminator="type")]

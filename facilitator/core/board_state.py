@@ -23,6 +23,7 @@ from facilitator.core.board_messages import (
     IdeaThemed,
     IdeaUnhidden,
     MemberRole,
+    ParticipantAnonymised,
     ParticipantJoined,
     ParticipantMoved,
     ThemeCreated,
@@ -64,6 +65,10 @@ class Member:
     name: str
     department: str
     role: MemberRole
+    anonymised: bool = False
+
+
+ANONYMOUS = "Anonym"
 
 
 @dataclass(frozen=True)
@@ -114,6 +119,15 @@ class BoardState:
 def evolve(state: BoardState, event: BoardEvent) -> BoardState:
     """The state after an event. Total: replaying the journal rebuilds the state."""
     match event:
+        case ParticipantAnonymised(participant=pid) if pid in state.members:
+            member = replace(state.members[pid], name=ANONYMOUS, department="", anonymised=True)
+            ideas = {
+                key: replace(idea, anonymous=True) if idea.author == pid else idea
+                for key, idea in state.ideas.items()
+            }
+            return replace(state, members=put(state.members, pid, member), ideas=frozen(ideas))
+        case ParticipantAnonymised():
+            return state
         case ParticipantJoined(participant=pid, name=name, department=department, role=role):
             member = Member(pid, name, department, role)
             return replace(state, members=put(state.members, pid, member))

@@ -212,10 +212,18 @@ class Connection:
             if subscription.lagged or _seq_of(notice) > self.room.seq:
                 subscription.lagged = False
                 await self.room.refresh()
+            if self._anonymised():
+                self.close_code = CLOSE_FORBIDDEN  # their token is void; so is this socket
+                return
             if self.json_mode:
                 self.catch_up()
             else:
                 self.push_view()  # presence notices land here too: the people list changed
+
+    def _anonymised(self) -> bool:
+        person = self.actor.participant_id
+        member = self.room.state.board.members.get(person) if person else None
+        return member is not None and member.anonymised
 
     # --- in ----------------------------------------------------------------------------
 

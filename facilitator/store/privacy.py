@@ -13,9 +13,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from facilitator.core.board_state import ANONYMOUS
 from facilitator.store.tables import JournalEntry, Participant, Reflection
-
-ANONYMOUS = "Anonym"
 
 
 def linked_people(session: Session, *, participant_id: str) -> list[Participant]:
@@ -85,8 +84,9 @@ def own_data(session: Session, *, participant_id: str) -> dict[str, Any]:
     }
 
 
-def anonymise(session: Session, *, participant_id: str) -> set[str]:
-    """Anonymise a person everywhere; returns the workshops whose rooms must reload."""
+def anonymise(session: Session, *, participant_id: str) -> dict[str, str]:
+    """Anonymise a person everywhere; returns workshop id → the person's id there, for the
+    rooms to reload and to journal the erasure (so every client hears of it)."""
     people = linked_people(session, participant_id=participant_id)
     ids = {p.id for p in people}
     for person in people:
@@ -116,4 +116,4 @@ def anonymise(session: Session, *, participant_id: str) -> set[str]:
         entry.payload = payload  # a new dict, so the JSON column sees the change
         session.add(entry)
     session.flush()
-    return workshops
+    return {p.workshop_id: p.id for p in people}

@@ -11,7 +11,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from facilitator.core.actors import Actor, Role
+from facilitator.core.actors import FACILITATOR, Actor, Role
+from facilitator.core.board_messages import AnonymiseParticipant
 from facilitator.core.errors import Refusal
 from facilitator.exports import FORMATS, ExportData
 from facilitator.exports import render as render_export
@@ -261,7 +262,7 @@ async def anonymise(request: Request) -> Response:
     app = services(request)
     participant_id = request.path_params["participant_id"]
 
-    def erase() -> set[str]:
+    def erase() -> dict[str, str]:
         with session_scope(app.engine) as session:
             person = session.get(Participant, participant_id)
             # Only people of this facilitator's own programme (or workshop).
@@ -270,15 +271,17 @@ async def anonymise(request: Request) -> Response:
                 if row.programme_id
                 else person.workshop_id == row.id
             )
-            return privacy.anonymise(session, participant_id=participant_id) if mine else set()
+            return privacy.anonymise(session, participant_id=participant_id) if mine else {}
 
     workshops = await asyncio.to_thread(erase)
     if not workshops:
         raise NotFound()
-    for workshop_id in workshops:
+    for workshop_id, person in workshops.items():
         room = await app.rooms.get(workshop_id)
         await room.reload()
         await app.hub.publish(channel(workshop_id), json.dumps({"reload": True}))
+        # Journal the erasure too: seq moves on, so a client that was away hears of it.
+        await room.submit(AnonymiseParticipant(participant=person), FACILITATOR, None)
     if is_htmx(request):
         return Response("", media_type="text/html")
     if request.headers.get("content-type", "").startswith("application/json"):

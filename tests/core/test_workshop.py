@@ -50,3 +50,34 @@ def test_entering_a_catalogue_phase_imports_its_source_once(programme) -> None: 
     again = core.decide(state, agenda, JumpTo(phase=triage[1]), FACILITATOR, NOW, "k", sources)
     assert not isinstance(again, Refusal)
     assert [e.type for e in again] == ["phase_changed"]
+
+
+def test_anonymising_a_member_keeps_their_ideas_and_is_journaled_once(agenda: Agenda) -> None:
+    from facilitator.core.actors import Actor, Role
+    from facilitator.core.board_messages import AnonymiseParticipant, Join, PostIdea
+
+    anna = Actor(Role.PARTICIPANT, "anna")
+    state = started(agenda)
+    group_work = next(i for i, p in enumerate(agenda.phases) if p.kind == "group_work")
+    for command, actor, cid in (
+        (Join(name="Anna Hansen", department="miljo"), anna, "anna"),
+        (JumpTo(phase=group_work), FACILITATOR, "j"),
+        (PostIdea(text="Én indgang"), anna, "idea"),
+    ):
+        events = core.decide(state, agenda, command, actor, NOW, cid)
+        assert not isinstance(events, Refusal), events
+        state = core.fold(state, events)
+    denied = core.decide(state, agenda, AnonymiseParticipant(participant="anna"), anna, NOW, "x")
+    assert isinstance(denied, Refusal) and denied.code == "forbidden"
+    erased = core.decide(
+        state, agenda, AnonymiseParticipant(participant="anna"), FACILITATOR, NOW, "a"
+    )
+    assert not isinstance(erased, Refusal)
+    state = core.fold(state, erased)
+    member = state.board.members["anna"]
+    assert (member.name, member.department, member.anonymised) == ("Anonym", "", True)
+    assert state.board.ideas["idea"].text == "Én indgang" and state.board.ideas["idea"].anonymous
+    twice = core.decide(
+        state, agenda, AnonymiseParticipant(participant="anna"), FACILITATOR, NOW, "b"
+    )
+    assert isinstance(twice, Refusal) and twice.code == "unchanged"

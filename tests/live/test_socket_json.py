@@ -288,3 +288,47 @@ async def test_someone_coming_online_updates_the_facilitator_and_wakes_nobody_el
             assert 'id="people"' in str(update) and "2/2" in str(update)
             with pytest.raises(TimeoutError):
                 await asyncio.wait_for(phone.recv(), 0.5)
+
+
+async def test_an_anonymised_person_is_disconnected_and_a_returning_client_hears_of_it(
+    live_server: LiveServer,
+) -> None:
+    day1 = live_server.links[1]
+    anna = await join(live_server, day1.join_code, "Anna Hansen", "miljo")
+    bo = await join(live_server, day1.join_code, "Bo", "social")
+    token = day1.facilitator.split("token=")[1]
+    watcher = Client(live_server, day1.workshop_id, bo["token"])
+    await watcher.connect()
+    await asyncio.sleep(0.2)
+    last_seen = watcher.seq
+    await watcher.drop()  # Bo's phone sleeps through the erasure
+    url = f"{live_server.ws}/w/{day1.workshop_id}/ws?protocol=json&token={anna['token']}"
+    async with connect(url, compression=None) as annas_phone:
+        await annas_phone.send(json.dumps({"type": "hello", "last_seq": None}))
+        await asyncio.wait_for(annas_phone.recv(), 2)
+        async with httpx.AsyncClient(base_url=live_server.base) as http:
+            erased = await http.post(
+                f"/w/{day1.workshop_id}/anonymise/{anna['participant']}?token={token}", json={}
+            )
+        assert erased.status_code == 200
+        with contextlib.suppress(ConnectionClosed):
+            while True:
+                await asyncio.wait_for(annas_phone.recv(), 2)
+        assert annas_phone.close_code == 4403
+    back = Client(live_server, day1.workshop_id, bo["token"])
+    back.seq = last_seen
+    raw: list[str] = []
+    original = back.apply
+
+    def keep(message: dict[str, object]) -> None:
+        raw.append(json.dumps(message, ensure_ascii=False))
+        original(message)  # type: ignore[arg-type]
+
+    back.apply = keep  # type: ignore[method-assign]
+    await back.connect()
+    await asyncio.sleep(0.3)
+    # Its last seq is behind the erasure: it gets the erased view (an event or a snapshot).
+    assert back.seq is not None and last_seen is not None and back.seq > last_seen
+    assert any("Anonym" in r for r in raw), raw
+    assert not any("Anna Hansen" in r for r in raw), raw
+    await back.drop()
