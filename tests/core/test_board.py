@@ -47,6 +47,7 @@ from facilitator.core.board_messages import (
     Vote,
 )
 from facilitator.core.errors import Refusal
+from tests.core.decisions import accepted, folded, refused
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 TITLE = Text(da="x", en="x")
@@ -96,15 +97,11 @@ def run(
     *,
     paused: bool = False,
 ) -> BoardState:
-    events = outcome(state, phase, command, actor, command_id, paused=paused)
-    assert not isinstance(events, Refusal), events
-    return fold(state, events)
+    return fold(state, accepted(outcome(state, phase, command, actor, command_id, paused=paused)))
 
 
 def fold(state: BoardState, events: Iterable[BoardEvent]) -> BoardState:
-    for event in events:
-        state = evolve(state, event)
-    return state
+    return folded(state, events, evolve)
 
 
 def refusal(
@@ -117,10 +114,7 @@ def refusal(
     paused: bool = False,
 ) -> str:
     """The refusal's code; the state a refused command leaves is the state it found."""
-    answer = outcome(state, phase, command, actor, command_id, paused=paused)
-    assert isinstance(answer, Refusal), answer
-    assert answer.code != "refused" and answer.render()
-    return answer.code
+    return refused(outcome(state, phase, command, actor, command_id, paused=paused))
 
 
 def joined(*actors: Actor) -> BoardState:

@@ -48,6 +48,7 @@ from facilitator.core.catalogue_messages import (
 )
 from facilitator.core.catalogue_state import period_key
 from facilitator.core.errors import Refusal
+from tests.core.decisions import accepted, folded, refused
 
 T0 = datetime(2027, 1, 20, 9, 0, tzinfo=UTC)
 TITLE = Text(da="x", en="x")
@@ -104,15 +105,11 @@ def run(
     *,
     now: datetime = T0,
 ) -> CatalogueState:
-    answer = outcome(state, phase, command, actor, command_id, now=now)
-    assert not isinstance(answer, Refusal), answer
-    return fold(state, answer)
+    return fold(state, accepted(outcome(state, phase, command, actor, command_id, now=now)))
 
 
 def fold(state: CatalogueState, happened: Iterable[CatalogueEvent]) -> CatalogueState:
-    for event in happened:
-        state = evolve(state, event)
-    return state
+    return folded(state, happened, evolve)
 
 
 def refusal(
@@ -125,10 +122,7 @@ def refusal(
     paused: bool = False,
 ) -> str:
     """The refusal's code, after checking it renders and names a real reason."""
-    answer = outcome(state, phase, command, actor, command_id, paused=paused)
-    assert isinstance(answer, Refusal), answer
-    assert answer.code != "refused" and answer.render()
-    return answer.code
+    return refused(outcome(state, phase, command, actor, command_id, paused=paused))
 
 
 def imported(*entries: ImportedEntry) -> CatalogueState:
