@@ -1,26 +1,37 @@
-"""A room is one live workshop in this process: apply → persist → publish, in order.
+"""A room is one live workshop in this process: apply → persist → fan out → publish, in order.
 
-Commands are applied one at a time (an asyncio lock). The decision and the write happen in
-a worker thread inside one transaction; the thread only computes, and the room's state moves
-on, on the event loop, after the commit (so sockets reading it never see it change under
-them). The hub hears of the new sequence number only after that. Across processes the
-writers of a workshop queue on its row, and a room that finds others wrote first folds their
-events in before deciding.
+Commands are applied one at a time (an asyncio lock). Most are decided on the event loop
+against the room's state and written as one short transaction (rows, journal entries and
+receipt; ``store.committer``) that only succeeds if nobody else wrote first. Whatever that
+quick path cannot settle alone (a refusal, which may come from a stale state or be a retry
+answered before; a write another process beat; a command that reads earlier workshops or
+writes rows of its own) is decided again in a worker thread inside one transaction that
+locks the workshop's row and folds in what others wrote first.
+
+Only after the commit does the room's state move on, on the event loop, and at once the
+room hands the news to every socket of this process that listens to it (each turns it into
+what its viewer may see, encoded once per audience). Then the hub hears the new seq, for the
+other processes; the room follows the hub in turn and catches up when others wrote.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import itertools
 import json
+import logging
 import random
 import time
 import uuid
 from collections import Counter, deque
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -29,10 +40,13 @@ from facilitator.clock import Clock
 from facilitator.core import workshop as core
 from facilitator.core.actors import Actor
 from facilitator.core.errors import Refusal
-from facilitator.live.hub import Hub
+from facilitator.live.hub import Hub, Subscription
 from facilitator.store import catalogue as catalogue_store
 from facilitator.store import workshops as store
+from facilitator.store.committer import Committer
 from facilitator.store.db import session_scope
+
+log = logging.getLogger("facilitator")
 
 _ATTEMPTS = 20
 _MOVES = frozenset({"start", "next", "previous", "jump"})  # commands that enter a phase
@@ -66,6 +80,57 @@ class Moved:
     restored: bool = False  # a fresh restore: the history in memory no longer connects
 
 
+@dataclass(frozen=True)
+class _Change:
+    """A decided command, ready to be written, and what the room becomes once it is."""
+
+    workshop_id: str
+    seq: int  # the seq it was decided at
+    before: core.WorkshopState
+    events: list[core.Event]
+    actor: Actor
+    client_id: str | None
+    now: datetime
+
+    @functools.cached_property
+    def after(self) -> core.WorkshopState:
+        return core.fold(self.before, self.events)
+
+    def write(self, connection: Connection) -> int:
+        return store.record(
+            connection,
+            workshop_id=self.workshop_id,
+            seq=self.seq,
+            before=self.before,
+            after=self.after,
+            events=self.events,
+            actor=self.actor,
+            client_id=self.client_id,
+            now=self.now,
+        )
+
+    def moved(self) -> Moved:
+        last = self.seq + len(self.events)
+        happened = list(zip(range(self.seq + 1, last + 1), self.events, strict=True))
+        return Moved(self.after, last, happened)
+
+
+class Listener(Protocol):
+    """A socket of this process that follows a room (``live.socket.Connection``).
+
+    The room calls these on the event loop, right after its state has moved; they queue
+    what their client should receive and return without waiting.
+    """
+
+    shows_presence: bool
+
+    def advance(self) -> None:
+        """The room has moved on (or its people came or went): send what is new."""
+
+    def reset(self) -> None:
+        """The room's history was rewritten (an erasure): send a fresh view."""
+
+
 def channel(workshop_id: str) -> str:
     return f"workshop:{workshop_id}"
 
@@ -81,6 +146,7 @@ class Room:
         engine: Engine,
         hub: Hub,
         clock: Clock,
+        committer: Committer | None = None,
     ) -> None:
         self.workshop_id = workshop_id
         self.agenda = agenda
@@ -89,6 +155,7 @@ class Room:
         self._engine = engine
         self._hub = hub
         self._clock = clock
+        self._committer = committer or Committer(engine)
         self._lock = asyncio.Lock()
         self.recent: deque[tuple[int, core.Event]] = deque(maxlen=RECENT)
         # Rendered views by key, valid for one (seq, presence) state: one rendering per
@@ -98,6 +165,9 @@ class Room:
         self.online: Counter[str] = Counter()  # participant id → open sockets in this process
         self.presence_version = 0
         self.departments: dict[str, dict[str, str]] = {}  # key → {"da": …, "en": …}
+        self.listeners: set[Listener] = set()
+        self._name = uuid.uuid4().hex  # tells this room's own notices from others' on the hub
+        self._following: asyncio.Task[None] | None = None
 
     def rendered(
         self, key: Hashable, render: Callable[[], str], *, shows_presence: bool = False
@@ -121,23 +191,44 @@ class Room:
             text = self._encoded[full_key] = encode()
         return text
 
-    def arrive(self, participant_id: str) -> bool:
-        """Count a socket in; True when the person has just come online."""
-        self.online[participant_id] += 1
-        self.presence_version += 1
-        return self.online[participant_id] == 1
+    # --- who listens, who is online -------------------------------------------------------
 
-    def leave(self, participant_id: str) -> bool:
-        """Count a socket out; True when the person's last socket has gone."""
-        self.online[participant_id] -= 1
+    def attach(self, listener: Listener, participant_id: str | None) -> None:
+        self.listeners.add(listener)
+        if participant_id is not None:
+            self.online[participant_id] += 1
+            self._presence_changed()
+
+    def detach(self, listener: Listener, participant_id: str | None) -> None:
+        self.listeners.discard(listener)
+        if participant_id is not None:
+            self.online[participant_id] -= 1
+            if self.online[participant_id] <= 0:
+                del self.online[participant_id]
+            self._presence_changed()
+
+    def _presence_changed(self) -> None:
+        # Presence is per process and shown on the facilitator's page only: wake nobody else.
         self.presence_version += 1
-        if self.online[participant_id] <= 0:
-            del self.online[participant_id]
-            return True
-        return False
+        self._tell(listener for listener in self.listeners if listener.shows_presence)
+
+    def _tell(self, listeners: Iterable[Listener], *, reset: bool = False) -> None:
+        for listener in tuple(listeners):
+            try:
+                listener.reset() if reset else listener.advance()
+            except Exception:  # one broken socket must not keep the news from the others
+                log.exception("a socket of workshop %s failed to follow", self.workshop_id)
 
     @classmethod
-    def load(cls, workshop_id: str, *, engine: Engine, hub: Hub, clock: Clock) -> Room:
+    def load(
+        cls,
+        workshop_id: str,
+        *,
+        engine: Engine,
+        hub: Hub,
+        clock: Clock,
+        committer: Committer | None = None,
+    ) -> Room:
         with session_scope(engine) as session:
             row = store.get_workshop(session, workshop_id=workshop_id)
             if row is None:
@@ -151,6 +242,7 @@ class Room:
                 engine=engine,
                 hub=hub,
                 clock=clock,
+                committer=committer,
             )
             room.departments = store.departments_of(session, workshop=row)
             return room
@@ -165,13 +257,38 @@ class Room:
         also: AlsoWrite | None = None,
     ) -> Outcome:
         async with self._lock:
-            outcome, moved = await asyncio.to_thread(
-                self._apply, self.state, self.seq, command, actor, client_id, also
-            )
-            self._move(moved)
+            outcome: Outcome | None = None
+            if also is None:
+                outcome = await self._quickly(command, actor, client_id)
+            if outcome is None:
+                careful, moved = await asyncio.to_thread(
+                    self._apply, self.state, self.seq, command, actor, client_id, also
+                )
+                self._move(moved)
+                outcome = careful
         if isinstance(outcome, Accepted) and not outcome.replayed:
             await self._hub.publish(channel(self.workshop_id), json.dumps({"seq": outcome.seq}))
         return outcome
+
+    async def _quickly(
+        self, command: core.Command, actor: Actor, client_id: str | None
+    ) -> Accepted | None:
+        """Decide on the room's state and write, if nothing needs a closer look (else None)."""
+        if command.type in _MOVES and core.catalogue_needs(self.state, self.agenda):
+            return None  # entering a phase may import earlier workshops' proposals
+        state, seq, now = self.state, self.seq, self._clock()
+        decided = core.decide(
+            state, self.agenda, command, actor, now, client_id or uuid.uuid4().hex
+        )
+        if isinstance(decided, Refusal):
+            return None  # perhaps a retry of an accepted command, or the state is stale
+        change = _Change(self.workshop_id, seq, state, decided, actor, client_id, now)
+        try:
+            last = await self._committer.run(change.write)
+        except (store.StaleWriter, IntegrityError):
+            return None  # another process wrote first, or this client id has a receipt
+        self._move(change.moved())
+        return Accepted(seq=last)
 
     async def refresh(self) -> None:
         """Catch up with writes made by another process."""
@@ -179,18 +296,29 @@ class Room:
             self._move(await asyncio.to_thread(self._missed, self.state, self.seq))
 
     async def reload(self) -> None:
-        """Read everything again (after an erasure rewrote stored history)."""
-        async with self._lock:
-            self._move(await asyncio.to_thread(self._restore))
-            self._views.clear()
+        """Read everything again (after an erasure rewrote stored history), and tell the
+        other processes to do the same."""
+        await self._reload()
+        notice = json.dumps({"reload": True, "room": self._name})
+        await self._hub.publish(channel(self.workshop_id), notice)
 
-    def _move(self, moved: Moved | None) -> None:
+    async def _reload(self) -> None:
+        async with self._lock:
+            moved = await asyncio.to_thread(self._restore)
+            self._views.clear()
+            self._encoded.clear()
+            self._move(moved, quietly=True)
+            self._tell(self.listeners, reset=True)
+
+    def _move(self, moved: Moved | None, *, quietly: bool = False) -> None:
         if moved is None:
             return
         if moved.restored:
             self.recent.clear()
         self.recent.extend(moved.events)
         self.state, self.seq = moved.state, moved.seq
+        if not quietly:
+            self._tell(self.listeners)
 
     def events_after(self, seq: int) -> list[tuple[int, core.Event]] | None:
         """What happened after ``seq``, from memory; None if memory no longer reaches back."""
@@ -201,6 +329,46 @@ class Room:
         # The history is gap-free, so the wanted part starts at a known offset.
         start = seq + 1 - self.recent[0][0]
         return list(itertools.islice(self.recent, start, None))
+
+    # --- following the other processes -------------------------------------------------------
+
+    async def open(self) -> None:
+        """Start following the hub: other processes' writes reach this process's sockets."""
+        subscribed: asyncio.Future[Subscription] = asyncio.get_running_loop().create_future()
+        self._following = asyncio.create_task(self._follow(subscribed))
+        await subscribed
+
+    async def close(self) -> None:
+        if self._following is not None:
+            self._following.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._following
+            self._following = None
+
+    async def _follow(self, subscribed: asyncio.Future[Subscription]) -> None:
+        try:
+            async with self._hub.subscribe(channel(self.workshop_id)) as subscription:
+                subscribed.set_result(subscription)
+                while True:
+                    notice = _notice(await subscription.get())
+                    try:
+                        await self._hear(notice, subscription)
+                    except Exception:  # the database may be down a moment; the next one retries
+                        log.exception("workshop %s: catching up failed", self.workshop_id)
+        except BaseException as exc:
+            if not subscribed.done():
+                subscribed.set_exception(exc)
+            raise
+
+    async def _hear(self, notice: dict[str, object], subscription: Subscription) -> None:
+        if notice.get("reload"):
+            if notice.get("room") != self._name:
+                await self._reload()
+            return
+        seq = notice.get("seq")
+        if subscription.lagged or (isinstance(seq, int) and seq > self.seq):
+            subscription.lagged = False
+            await self.refresh()
 
     # --- in a worker thread: reads its arguments and the database, changes nothing here ------
 
@@ -263,23 +431,13 @@ class Room:
             decided = core.decide(state, self.agenda, command, actor, now, command_id, sources)
             if isinstance(decided, Refusal):
                 return decided, behind
-            after = core.fold(state, decided)
-            last = store.record(
-                session,
-                workshop_id=self.workshop_id,
-                seq=seq,
-                before=state,
-                after=after,
-                events=decided,
-                actor=actor,
-                client_id=client_id,
-                now=now,
-            )
+            change = _Change(self.workshop_id, seq, state, decided, actor, client_id, now)
+            last = change.write(session.connection())
             if also is not None:
                 also(session)
         # Committed: only now may the room believe it.
-        happened = list(zip(range(seq + 1, last + 1), decided, strict=True))
-        return Accepted(seq=last), Moved(after, last, caught_up + happened)
+        moved = change.moved()
+        return Accepted(seq=last), Moved(moved.state, last, caught_up + moved.events)
 
     def _sources(
         self, session: Session, state: core.WorkshopState, command: core.Command
@@ -320,12 +478,14 @@ class Room:
 
 
 class Rooms:
-    """The rooms of this process, loaded from the database on first use."""
+    """The rooms of this process, loaded from the database on first use, each following the
+    hub until the process stops."""
 
     def __init__(self, *, engine: Engine, hub: Hub, clock: Clock) -> None:
         self._engine = engine
         self._hub = hub
         self._clock = clock
+        self._committer = Committer(engine)  # one writer on the loop for every room
         self._rooms: dict[str, Room] = {}
         self._lock = asyncio.Lock()
 
@@ -345,7 +505,28 @@ class Rooms:
             room = self._rooms.get(workshop_id)
             if room is None:
                 room = await asyncio.to_thread(
-                    Room.load, workshop_id, engine=self._engine, hub=self._hub, clock=self._clock
+                    Room.load,
+                    workshop_id,
+                    engine=self._engine,
+                    hub=self._hub,
+                    clock=self._clock,
+                    committer=self._committer,
                 )
+                await room.open()
+                await room.refresh()  # what others wrote between loading and subscribing
                 self._rooms[workshop_id] = room
             return room
+
+    async def close(self) -> None:
+        for room in self._rooms.values():
+            await room.close()
+        self._rooms.clear()
+        self._committer.close()
+
+
+def _notice(text: str) -> dict[str, object]:
+    try:
+        notice = json.loads(text)
+    except ValueError:
+        return {}
+    return notice if isinstance(notice, dict) else {}

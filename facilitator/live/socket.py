@@ -23,7 +23,8 @@ from facilitator.core import workshop as core
 from facilitator.core.actors import Actor, Role
 from facilitator.core.errors import Refusal
 from facilitator.live import protocol
-from facilitator.live.room import Accepted, Room, channel
+from facilitator.live.outbox import Outbox
+from facilitator.live.room import Accepted, Room
 from facilitator.store import workshops as store
 from facilitator.store.db import session_scope
 from facilitator.store.tables import Workshop
@@ -34,7 +35,6 @@ from facilitator.web.screens import live_fragments, personal_message
 from facilitator.web.services import Services, services
 
 log = logging.getLogger("facilitator")
-PRESENCE = json.dumps({"presence": True})
 CLOSE_NOT_FOUND = 4404
 CLOSE_FORBIDDEN = 4403
 CLOSE_TOO_SLOW = 4408
@@ -108,39 +108,31 @@ class Connection:
     ) -> None:
         self.websocket, self.app, self.room, self.row = websocket, app, room, row
         self.actor, self.language, self.json_mode = actor, language, json_mode
-        self.outbox: asyncio.Queue[str | None] = asyncio.Queue(maxsize=OUTBOX_LIMIT)
+        self.outbox = Outbox(OUTBOX_LIMIT)
         self.sent_seq: int | None = None  # the last seq this client has been brought up to
         self.bucket = TokenBucket()
-        self.too_slow = False
         self.close_code = 1000
         self.shows_presence = actor.role is Role.FACILITATOR and not json_mode
 
     async def run(self) -> None:
-        async with self.app.hub.subscribe(channel(self.row.id)) as subscription:
-            person = self.actor.participant_id
-            if person is not None and self.room.arrive(person):
-                await self.app.hub.publish(channel(self.row.id), PRESENCE)
-            if not self.json_mode:
-                self.send({"type": "clock", "now": self.app.clock().isoformat()})
-                self.push_view()
-            tasks = [
-                asyncio.create_task(self.write()),
-                asyncio.create_task(self.read()),
-                asyncio.create_task(self.follow(subscription)),
-            ]
-            try:
-                await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                for task in tasks:
-                    task.cancel()
-                for task in tasks:
-                    with contextlib.suppress(
-                        asyncio.CancelledError, WebSocketDisconnect, RuntimeError
-                    ):
-                        await task
-                if person is not None and self.room.leave(person):
-                    await self.app.hub.publish(channel(self.row.id), PRESENCE)
-        code = CLOSE_TOO_SLOW if self.too_slow else self.close_code
+        person = self.actor.participant_id
+        if not self.json_mode:
+            self.send({"type": "clock", "now": self.app.clock().isoformat()})
+            self.push_view()
+        # From here on the room hands this socket every change, as it commits it.
+        self.room.attach(self, person)
+        writer = self.outbox.write(self.websocket.send_text)
+        tasks = [asyncio.create_task(writer), asyncio.create_task(self.read())]
+        try:
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            self.room.detach(self, person)
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError):
+                    await task
+        code = CLOSE_TOO_SLOW if self.outbox.overflowed else self.close_code
         with contextlib.suppress(RuntimeError, WebSocketDisconnect):
             await self.websocket.close(code)
 
@@ -148,19 +140,10 @@ class Connection:
 
     def send(self, message: dict[str, Any] | str) -> None:
         text = message if isinstance(message, str) else json.dumps(message, ensure_ascii=False)
-        try:
-            self.outbox.put_nowait(text)
-        except asyncio.QueueFull:
-            self.too_slow = True
-            self.outbox = asyncio.Queue(maxsize=1)
-            self.outbox.put_nowait(None)  # the writer stops; the client will resync
+        self.outbox.put(text)
 
-    async def write(self) -> None:
-        while True:
-            text = await self.outbox.get()
-            if text is None:
-                return
-            await self.websocket.send_text(text)
+    def stop(self) -> None:
+        self.outbox.stop()
 
     def push_view(self) -> None:
         html = live_fragments(self.app, self.room, self.row, self.actor, self.language)
@@ -197,28 +180,26 @@ class Connection:
 
         return self.room.encoded((seq, protocol.audience(event, self.actor)), encode)
 
-    async def follow(self, subscription: Any) -> None:
-        while True:
-            notice = await subscription.get()
-            if '"reload"' in notice:
-                await self.room.reload()
-                if self.json_mode:
-                    self.push_snapshot()  # history changed: a fresh view, not events
-                else:
-                    self.push_view()
-                continue
-            if notice == PRESENCE and not self.shows_presence:
-                continue  # only the facilitator's people list changes: don't wake the rest
-            if subscription.lagged or _seq_of(notice) > self.room.seq:
-                subscription.lagged = False
-                await self.room.refresh()
-            if self._anonymised():
-                self.close_code = CLOSE_FORBIDDEN  # their token is void; so is this socket
-                return
-            if self.json_mode:
-                self.catch_up()
-            else:
-                self.push_view()  # presence notices land here too: the people list changed
+    # --- what the room tells this socket (live.room.Listener) -------------------------------
+
+    def advance(self) -> None:
+        if self._anonymised():
+            self.close_code = CLOSE_FORBIDDEN  # their token is void; so is this socket
+            self.stop()
+        elif self.json_mode:
+            self.catch_up()
+        else:
+            self.push_view()  # presence lands here too: the facilitator's people list changed
+
+    def reset(self) -> None:
+        if self._anonymised():
+            self.close_code = CLOSE_FORBIDDEN
+            self.stop()
+        elif self.json_mode:
+            if self.sent_seq is not None:  # history changed: a fresh view, not events
+                self.push_snapshot()
+        else:
+            self.push_view()
 
     def _anonymised(self) -> bool:
         person = self.actor.participant_id
@@ -322,11 +303,3 @@ class Connection:
             "code": code,
             "error": i18n.gettext(self.language, msgid),
         }
-
-
-def _seq_of(message: str) -> int:
-    try:
-        value = json.loads(message).get("seq", 0)
-    except (ValueError, AttributeError):
-        return 0
-    return value if isinstance(value, int) else 0

@@ -5,10 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Table, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from facilitator.store.types import UTCDateTime
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A model's Core table, for statements that skip the ORM's unit of work."""
+    table = getattr(model, "__table__", None)
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not a table model")
+    return table
 
 
 def _when(nullable: bool = False) -> Any:

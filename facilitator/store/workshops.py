@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import Connection, bindparam, insert, update
 from sqlmodel import Session, col, select
 
 from facilitator.agenda import Agenda
@@ -28,6 +28,7 @@ from facilitator.store.tables import (
     Programme,
     Receipt,
     Workshop,
+    table_of,
 )
 
 _MACHINE_EVENT_TYPES = tuple(
@@ -158,7 +159,7 @@ def find_receipt(session: Session, *, workshop_id: str, client_id: str) -> Recei
 
 
 def record(
-    session: Session,
+    connection: Connection,
     *,
     workshop_id: str,
     seq: int,
@@ -169,66 +170,105 @@ def record(
     client_id: str | None,
     now: datetime,
 ) -> int:
-    """Write one decided command. Returns the new last sequence number.
+    """Write one decided command in the caller's transaction. Returns the new last seq.
 
-    Raises StaleWriter when the workshop's seq is no longer ``seq`` (another process won).
+    Plain statements, prepared once (a command is written on every post and vote; the ORM's
+    unit of work cost several times the commit itself). Raises StaleWriter when the
+    workshop's seq is no longer ``seq`` (another process won), and IntegrityError when the
+    client id already has a receipt (a retry that raced in).
     """
     last = seq + len(events)
-    claimed = session.execute(
-        update(Workshop)
-        .where(col(Workshop.id) == workshop_id, col(Workshop.seq) == seq)
-        .values(
-            seq=last,
-            status=after.machine.status.value,
-            phase=after.machine.phase,
-            since=after.machine.since,
-        )
+    machine = after.machine
+    claimed = connection.execute(
+        _CLAIM,
+        {
+            "workshop": workshop_id,
+            "old": seq,
+            "new": last,
+            "status": machine.status.value,
+            "phase": machine.phase,
+            "since": machine.since,
+        },
     )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    if claimed.rowcount != 1:
         raise StaleWriter(workshop_id)
-    _write_changed_clocks(session, workshop_id, before.machine, after.machine)
-    for offset, event in enumerate(events, start=1):
-        session.add(
-            JournalEntry(
-                workshop_id=workshop_id,
-                seq=seq + offset,
-                type=event.type,
-                payload=event.model_dump(mode="json", exclude={"type", "at"}),
-                actor_role=actor.role.value,
-                actor_id=actor.participant_id,
-                at=event.at,
-            )
-        )
+    _write_changed_clocks(connection, workshop_id, before.machine, machine)
+    connection.execute(
+        _JOURNAL,
+        [
+            {
+                "workshop_id": workshop_id,
+                "seq": seq + offset,
+                "type": event.type,
+                "payload": event.model_dump(mode="json", exclude={"type", "at"}),
+                "actor_role": actor.role.value,
+                "actor_id": actor.participant_id,
+                "at": event.at,
+            }
+            for offset, event in enumerate(events, start=1)
+        ],
+    )
     if client_id is not None:
-        session.add(
-            Receipt(
-                workshop_id=workshop_id,
-                client_id=client_id,
-                seq=last,
-                result={"seq": last},
-                at=now,
-            )
+        connection.execute(
+            _RECEIPT,
+            {
+                "workshop_id": workshop_id,
+                "client_id": client_id,
+                "seq": last,
+                "result": {"seq": last},
+                "at": now,
+            },
         )
-    session.flush()
     return last
 
 
+_WORKSHOP = table_of(Workshop)
+_PHASE_RUN = table_of(PhaseRun)
+_CLAIM = (
+    update(_WORKSHOP)
+    .where(_WORKSHOP.c.id == bindparam("workshop"), _WORKSHOP.c.seq == bindparam("old"))
+    .values(
+        seq=bindparam("new"),
+        status=bindparam("status"),
+        phase=bindparam("phase"),
+        since=bindparam("since"),
+    )
+)
+_CLOCK = (
+    update(_PHASE_RUN)
+    .where(
+        _PHASE_RUN.c.workshop_id == bindparam("workshop"),
+        _PHASE_RUN.c.phase == bindparam("index"),
+    )
+    .values(
+        extra=bindparam("extra"),
+        used=bindparam("used"),
+        pauses=bindparam("pauses"),
+        started_at=bindparam("started"),
+        ended_at=bindparam("ended"),
+    )
+)
+_JOURNAL = insert(table_of(JournalEntry))
+_RECEIPT = insert(table_of(Receipt))
+
+
 def _write_changed_clocks(
-    session: Session, workshop_id: str, before: MachineState, after: MachineState
+    connection: Connection, workshop_id: str, before: MachineState, after: MachineState
 ) -> None:
     for index, (old, new) in enumerate(zip(before.clocks, after.clocks, strict=True)):
         if old == new:
             continue
-        session.execute(
-            update(PhaseRun)
-            .where(col(PhaseRun.workshop_id) == workshop_id, col(PhaseRun.phase) == index)
-            .values(
-                extra=new.extra,
-                used=new.used,
-                pauses=new.pauses,
-                started_at=new.started_at,
-                ended_at=new.ended_at,
-            )
+        connection.execute(
+            _CLOCK,
+            {
+                "workshop": workshop_id,
+                "index": index,
+                "extra": new.extra,
+                "used": new.used,
+                "pauses": new.pauses,
+                "started": new.started_at,
+                "ended": new.ended_at,
+            },
         )
 
 

@@ -42,17 +42,14 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         engine = make_engine(settings.resolved_database_url())
         await asyncio.to_thread(upgrade, engine)
         hub = hub_from_url(settings.broker_url)
+        rooms = Rooms(engine=engine, hub=hub, clock=clock)
         app.state.services = Services(
-            settings=settings,
-            engine=engine,
-            hub=hub,
-            rooms=Rooms(engine=engine, hub=hub, clock=clock),
-            renderer=renderer,
-            clock=clock,
+            settings=settings, engine=engine, hub=hub, rooms=rooms, renderer=renderer, clock=clock
         )
         try:
             yield
         finally:
+            await rooms.close()
             await hub.close()
             engine.dispose()
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
 
 from sqlalchemy import text
@@ -16,7 +15,7 @@ from facilitator.core.board_messages import AnonymiseParticipant
 from facilitator.core.errors import Refusal
 from facilitator.exports import FORMATS, ExportData
 from facilitator.exports import render as render_export
-from facilitator.live.room import Accepted, Room, channel
+from facilitator.live.room import Accepted, Room
 from facilitator.store import privacy, reflections
 from facilitator.store import workshops as store
 from facilitator.store.db import session_scope
@@ -278,10 +277,11 @@ async def anonymise(request: Request) -> Response:
         raise NotFound()
     for workshop_id, person in workshops.items():
         room = await app.rooms.get(workshop_id)
-        await room.reload()
-        await app.hub.publish(channel(workshop_id), json.dumps({"reload": True}))
-        # Journal the erasure too: seq moves on, so a client that was away hears of it.
+        # Journal the erasure: seq moves on, and the person's own sockets close.
         await room.submit(AnonymiseParticipant(participant=person), FACILITATOR, None)
+        # Then read the rewritten history again: every socket, here and (through the hub)
+        # in other processes, gets a fresh view, and a client that was away a snapshot.
+        await room.reload()
     if is_htmx(request):
         return Response("", media_type="text/html")
     if request.headers.get("content-type", "").startswith("application/json"):

@@ -25,7 +25,7 @@ def run(engine: Engine, workshop_id: str, command: core.Command, actor: Actor, c
         events = core.decide(before, store.agenda_of(row), command, actor, row.created_at, cid)
         assert not isinstance(events, Refusal), events
         store.record(
-            session,
+            session.connection(),
             workshop_id=row.id,
             seq=row.seq,
             before=before,

@@ -28,7 +28,7 @@ def apply(
         events = core.machine.decide(before.machine, command, FACILITATOR, clock())
         assert not isinstance(events, Refusal)
         return store.record(
-            session,
+            session.connection(),
             workshop_id=workshop_id,
             seq=row.seq,
             before=before,
@@ -118,7 +118,7 @@ def test_a_stale_writer_is_stopped_and_nothing_it_wrote_is_kept(
     assert not isinstance(events, Refusal)
     with pytest.raises(store.StaleWriter), session_scope(engine) as session:
         store.record(
-            session,
+            session.connection(),
             workshop_id=row.id,
             seq=0,  # what the stale process believes
             before=initial,
