@@ -1,46 +1,109 @@
-"""What one socket has yet to send: bounded, and written in order by one writer.
+"""What one socket has yet to send: written at once while the client keeps up, queued
+(bounded) while it does not.
 
-A client that cannot keep up (its outbox fills) is not waited for: the outbox stops, the
-socket closes, and the client resynchronises from its last seq when it reconnects.
+A room tells every socket of a change in one pass. Handing each message to a writer task
+would cost every socket a task switch per message (the largest cost left at a thousand
+sockets, docs/performance.md). Instead the message is written right away: the send runs
+until it would wait, which on an open, unhurried connection is never, and the frame is on
+the wire before the next socket's turn, as with ``websockets.broadcast``. Only when the
+transport pushes back (the client reads slowly) does a task finish that send and the ones
+queued behind it, in order. A client whose queue fills up is not waited for: the outbox
+stops, the socket closes, and the client resynchronises from its last seq.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine, Generator
+from typing import Any
+
+Send = Callable[[str], Coroutine[Any, Any, None]]
 
 
 class Outbox:
-    def __init__(self, limit: int) -> None:
+    def __init__(self, send: Send, limit: int) -> None:
+        self._send = send
         self._limit = limit
-        self._items: deque[str] = deque()
-        self._wake = asyncio.Event()
-        self.stopped = False
+        self._queue: deque[str] = deque()
+        self._draining: asyncio.Task[None] | None = None  # while the transport pushes back
+        self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.overflowed = False
+
+    @property
+    def stopped(self) -> bool:
+        return self.done.done()
 
     def put(self, text: str) -> None:
         if self.stopped:
             return
-        if len(self._items) >= self._limit:
+        if self._draining is None:
+            self._send_now(text)
+        elif len(self._queue) < self._limit:
+            self._queue.append(text)
+        else:
             self.overflowed = True
             self.stop()
-            return
-        self._items.append(text)
-        self._wake.set()
 
     def stop(self) -> None:
-        """Send nothing more; the writer returns once its current message is out."""
-        self.stopped = True
-        self._items.clear()
-        self._wake.set()
+        """Send nothing more (``done`` is then set)."""
+        self._queue.clear()
+        if self._draining is not None and self._draining is not asyncio.current_task():
+            self._draining.cancel()
+        if not self.done.done():
+            self.done.set_result(None)
 
-    async def write(self, send: Callable[[str], Awaitable[None]]) -> None:
-        """Send what comes, in order, until stopped."""
+    def _send_now(self, text: str) -> None:
+        sending = self._send(text)
+        try:
+            waiting = sending.send(None)
+        except StopIteration:
+            return  # written to the transport already
+        except Exception:  # the client has gone; the socket's reader hears of it too
+            self.stop()
+            return
+        self._draining = asyncio.get_running_loop().create_task(
+            self._drain(_Resumed(sending, waiting))
+        )
+
+    async def _drain(self, first: _Resumed) -> None:
+        try:
+            await first
+            while self._queue:
+                await self._send(self._queue.popleft())
+        except Exception:
+            self.stop()
+        finally:
+            self._draining = None
+
+
+class _Resumed:
+    """Awaits a coroutine that has already run up to its first suspension.
+
+    ``waiting`` is what it yielded there (the future it waits for); the task that awaits
+    this object waits for that future and then resumes the coroutine where it stopped,
+    as if the task had run it from the start (what Python 3.12's eager tasks do).
+    """
+
+    def __init__(self, coroutine: Coroutine[Any, Any, None], waiting: Any) -> None:
+        self._coroutine = coroutine
+        self._waiting = waiting
+
+    def __await__(self) -> Generator[Any, Any, None]:
+        coroutine, value = self._coroutine, self._waiting
         while True:
-            while self._items:
-                await send(self._items.popleft())
-            if self.stopped:
-                return
-            self._wake.clear()
-            await self._wake.wait()
+            try:
+                sent = yield value
+            except GeneratorExit:
+                coroutine.close()
+                raise
+            except BaseException as exc:  # cancelled while waiting: the coroutine decides
+                try:
+                    value = coroutine.throw(exc)
+                except StopIteration:
+                    return
+            else:
+                try:
+                    value = coroutine.send(sent)
+                except StopIteration:
+                    return

@@ -226,14 +226,19 @@ def _redact_catalogue(
     return data
 
 
+_PERSONAL = frozenset({VoteCast, VoteWithdrawn, IdeaUnhidden})
+
+
 def audience(event: Event, viewer: Actor) -> tuple[str, ...]:
     """Who sees this event the same way: the role, plus the person where it is personal.
 
-    One redaction and one JSON encoding then serve every socket of that audience.
+    One redaction and one JSON encoding then serve every socket of that audience. (Asked
+    for every socket and event, so it compares types instead of walking isinstance.)
     """
-    personal = isinstance(event, VoteCast | VoteWithdrawn | IdeaUnhidden) or (
-        isinstance(event, IdeaPosted) and event.anonymous
+    kind = type(event)
+    personal = kind in _PERSONAL or (
+        kind is IdeaPosted and isinstance(event, IdeaPosted) and event.anonymous
     )
-    if personal and not sees_everything(viewer):
+    if personal and viewer.role is not Role.FACILITATOR:
         return (viewer.role.value, viewer.participant_id or "")
     return (viewer.role.value,)

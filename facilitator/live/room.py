@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import itertools
 import json
 import logging
 import random
@@ -326,9 +325,10 @@ class Room:
             return []
         if not self.recent or self.recent[0][0] > seq + 1:
             return None
-        # The history is gap-free, so the wanted part starts at a known offset.
-        start = seq + 1 - self.recent[0][0]
-        return list(itertools.islice(self.recent, start, None))
+        # The history is gap-free, so the wanted part starts at a known offset; it is read
+        # from the near end (a deque is walked to an index, and news is at the end).
+        start, end = seq + 1 - self.recent[0][0], len(self.recent)
+        return [self.recent[index] for index in range(start, end)]
 
     # --- following the other processes -------------------------------------------------------
 

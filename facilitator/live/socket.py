@@ -4,7 +4,7 @@ Two faces, one loop. htmx pages (``/ws``) receive the role's HTML fragment after
 committed change. API clients (``/ws?protocol=json``, see docs/api.md) send commands and
 receive acknowledgements, per-role events with their seq, and snapshots.
 
-Each connection has one writer task and a bounded outbox: a client that cannot keep up is
+Each connection has a bounded outbox (``live.outbox``): a client that cannot keep up is
 disconnected (it reconnects and resynchronises from its last seq) instead of slowing others.
 """
 
@@ -108,7 +108,7 @@ class Connection:
     ) -> None:
         self.websocket, self.app, self.room, self.row = websocket, app, room, row
         self.actor, self.language, self.json_mode = actor, language, json_mode
-        self.outbox = Outbox(OUTBOX_LIMIT)
+        self.outbox = Outbox(websocket.send_text, OUTBOX_LIMIT)
         self.sent_seq: int | None = None  # the last seq this client has been brought up to
         self.bucket = TokenBucket()
         self.close_code = 1000
@@ -121,17 +121,16 @@ class Connection:
             self.push_view()
         # From here on the room hands this socket every change, as it commits it.
         self.room.attach(self, person)
-        writer = self.outbox.write(self.websocket.send_text)
-        tasks = [asyncio.create_task(writer), asyncio.create_task(self.read())]
+        reader = asyncio.create_task(self.read())
         try:
-            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            # Until the client goes, or this socket stops sending (too slow, or anonymised).
+            await asyncio.wait([reader, self.outbox.done], return_when=asyncio.FIRST_COMPLETED)
         finally:
             self.room.detach(self, person)
-            for task in tasks:
-                task.cancel()
-            for task in tasks:
-                with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError):
-                    await task
+            self.outbox.stop()
+            reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError):
+                await reader
         code = CLOSE_TOO_SLOW if self.outbox.overflowed else self.close_code
         with contextlib.suppress(RuntimeError, WebSocketDisconnect):
             await self.websocket.close(code)

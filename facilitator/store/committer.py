@@ -27,7 +27,7 @@ from sqlalchemy.exc import OperationalError
 
 log = logging.getLogger("facilitator")
 T = TypeVar("T")
-CHECKPOINT_EVERY = 200
+CHECKPOINT_EVERY = 20
 
 
 class _Busy(Exception):

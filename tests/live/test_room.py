@@ -110,3 +110,89 @@ async def test_the_events_after_a_seq_come_from_memory_in_order_and_complete(
         assert [n for n, _ in room.events_after(seq) or []] == list(range(seq + 1, 13))
     room.recent.popleft()  # memory no longer reaches back to seq 1
     assert room.events_after(0) is None
+
+
+class Ear:
+    """A listener as a socket is one: it notes what the room tells it, and when."""
+
+    def __init__(self, room: Room, *, shows_presence: bool = False) -> None:
+        self.room = room
+        self.shows_presence = shows_presence
+        self.heard: list[tuple[str, int]] = []
+
+    def advance(self) -> None:
+        self.heard.append(("advance", self.room.seq))
+
+    def reset(self) -> None:
+        self.heard.append(("reset", self.room.seq))
+
+
+async def test_every_listener_hears_of_a_committed_change_at_once_and_of_a_refusal_never(
+    engine: Engine, agenda: Agenda, clock: FakeClock
+) -> None:
+    room = new_room(engine, agenda, clock, MemoryHub())
+    ears = [Ear(room) for _ in range(3)]
+    for ear in ears:
+        room.attach(ear, None)
+    await room.submit(Start(), FACILITATOR, "start")
+    await room.submit(Next(), Actor(Role.PARTICIPANT, "p1"), "not-yours")
+    assert all(ear.heard == [("advance", 2)] for ear in ears)
+    room.detach(ears[0], None)
+    await room.submit(Extend(minutes=1), FACILITATOR, "more")
+    assert ears[0].heard == [("advance", 2)]
+    assert ears[1].heard == [("advance", 2), ("advance", 3)]
+
+
+async def test_people_coming_and_going_wake_only_the_listeners_that_show_presence(
+    engine: Engine, agenda: Agenda, clock: FakeClock
+) -> None:
+    room = new_room(engine, agenda, clock, MemoryHub())
+    facilitator, phone = Ear(room, shows_presence=True), Ear(room)
+    room.attach(facilitator, None)
+    room.attach(phone, "p1")
+    room.detach(phone, "p1")
+    assert facilitator.heard == [("advance", 0), ("advance", 0)]
+    assert phone.heard == []
+    assert "p1" not in room.online
+
+
+async def test_a_rewritten_history_gives_every_listener_a_fresh_view(
+    engine: Engine, agenda: Agenda, clock: FakeClock
+) -> None:
+    hub = MemoryHub()
+    room = new_room(engine, agenda, clock, hub)
+    ear = Ear(room)
+    room.attach(ear, None)
+    async with hub.subscribe(channel(room.workshop_id)) as subscription:
+        await room.reload()
+        notice = json.loads(await asyncio.wait_for(subscription.get(), 1))
+    assert ear.heard == [("reset", 0)]
+    assert notice["reload"] is True  # other processes read it again too
+
+
+async def test_a_room_hears_through_the_hub_what_another_process_wrote_and_tells_its_listeners(
+    engine: Engine, agenda: Agenda, clock: FakeClock
+) -> None:
+    hub = MemoryHub()
+    here = new_room(engine, agenda, clock, hub)
+    there = Room.load(here.workshop_id, engine=engine, hub=hub, clock=clock)
+    ear = Ear(there)
+    there.attach(ear, None)
+    await there.open()
+    try:
+        await here.submit(Start(), FACILITATOR, "start")
+        for _ in range(100):
+            if ear.heard:
+                break
+            await asyncio.sleep(0.01)
+        assert ear.heard == [("advance", 2)]
+        assert there.state == here.state
+        await here.submit(Extend(minutes=2), FACILITATOR, "more")
+        await here.reload()  # an erasure there: here reads it again as well
+        for _ in range(100):
+            if len(ear.heard) == 3:
+                break
+            await asyncio.sleep(0.01)
+        assert ear.heard == [("advance", 2), ("advance", 3), ("reset", 3)]
+    finally:
+        await there.close()

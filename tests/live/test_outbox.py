@@ -1,0 +1,97 @@
+"""A socket's outbox: written at once while the client keeps up, queued while it does not."""
+
+from __future__ import annotations
+
+import asyncio
+
+from facilitator.live.outbox import Outbox
+
+
+class Wire:
+    """A transport that is writable until the test closes the valve (the client lags)."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+        self.writable = asyncio.Event()
+        self.writable.set()
+        self.gone = False
+
+    async def send(self, text: str) -> None:
+        await self.writable.wait()
+        if self.gone:
+            raise ConnectionResetError("the client has gone")
+        self.sent.append(text)
+
+
+async def settle() -> None:
+    for _ in range(5):
+        await asyncio.sleep(0)
+
+
+async def test_a_message_to_a_client_that_keeps_up_is_on_the_wire_before_put_returns() -> None:
+    wire = Wire()
+    outbox = Outbox(wire.send, limit=4)
+    outbox.put("one")
+    outbox.put("two")
+    assert wire.sent == ["one", "two"]  # no task switch in between
+    assert not outbox.stopped
+
+
+async def test_while_the_transport_pushes_back_messages_wait_and_then_go_in_order() -> None:
+    wire = Wire()
+    outbox = Outbox(wire.send, limit=4)
+    wire.writable.clear()
+    for text in ("a", "b", "c"):
+        outbox.put(text)
+    await settle()
+    assert wire.sent == []
+    wire.writable.set()
+    await settle()
+    assert wire.sent == ["a", "b", "c"]
+    outbox.put("d")
+    assert wire.sent == ["a", "b", "c", "d"]  # keeping up again: written at once
+
+
+async def test_a_client_that_falls_too_far_behind_is_stopped_instead_of_waited_for() -> None:
+    wire = Wire()
+    outbox = Outbox(wire.send, limit=2)
+    wire.writable.clear()
+    for text in ("a", "b", "c", "d"):  # one in flight, two queued, one too many
+        outbox.put(text)
+    assert outbox.overflowed and outbox.stopped
+    wire.writable.set()
+    await settle()
+    assert wire.sent == []  # the send that waited was cancelled; the client will resync
+    outbox.put("e")
+    assert wire.sent == []
+
+
+async def test_a_client_that_has_gone_stops_its_outbox() -> None:
+    wire = Wire()
+    outbox = Outbox(wire.send, limit=4)
+    wire.gone = True
+    outbox.put("a")
+    await asyncio.wait_for(outbox.done, 1)
+    assert not outbox.overflowed
+
+
+async def test_a_client_that_goes_while_its_messages_wait_stops_its_outbox() -> None:
+    wire = Wire()
+    outbox = Outbox(wire.send, limit=4)
+    wire.writable.clear()
+    outbox.put("a")
+    outbox.put("b")
+    wire.gone = True
+    wire.writable.set()
+    await asyncio.wait_for(outbox.done, 1)
+    assert wire.sent == []
+
+
+async def test_stopping_sends_nothing_more() -> None:
+    wire = Wire()
+    outbox = Outbox(wire.send, limit=4)
+    outbox.put("a")
+    outbox.stop()
+    outbox.put("b")
+    assert wire.sent == ["a"]
+    assert outbox.done.done() and not outbox.overflowed
