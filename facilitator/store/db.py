@@ -7,6 +7,7 @@ the lock (busy_timeout) at the start, where waiting is safe.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, create_engine
 
 
@@ -52,7 +54,12 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # Straight to the driver: this runs before every write, and SQLAlchemy's statement
+    # machinery cost more than the BEGIN itself (docs/performance.md).
+    try:
+        connection.connection.dbapi_connection.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as exc:
+        raise DBAPIError.instance("BEGIN IMMEDIATE", (), exc, sqlite3.Error) from exc
 
 
 @contextmanager

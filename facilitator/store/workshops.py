@@ -21,6 +21,7 @@ from facilitator.core.actors import Actor
 from facilitator.core.events import MachineEvent
 from facilitator.core.machine import MachineState, PhaseClock, Status
 from facilitator.core.workshop import EVENTS, Event, WorkshopState, fold
+from facilitator.store.prepared import Prepared
 from facilitator.store.tables import (
     JournalEntry,
     Participant,
@@ -172,15 +173,15 @@ def record(
 ) -> int:
     """Write one decided command in the caller's transaction. Returns the new last seq.
 
-    Plain statements, prepared once (a command is written on every post and vote; the ORM's
-    unit of work cost several times the commit itself). Raises StaleWriter when the
-    workshop's seq is no longer ``seq`` (another process won), and IntegrityError when the
-    client id already has a receipt (a retry that raced in).
+    Prepared statements (``store.prepared``): a command is written on every post and vote,
+    and the ORM's unit of work cost several times the commit itself. Raises StaleWriter
+    when the workshop's seq is no longer ``seq`` (another process won), and IntegrityError
+    when the client id already has a receipt (a retry that raced in).
     """
     last = seq + len(events)
     machine = after.machine
-    claimed = connection.execute(
-        _CLAIM,
+    claimed = _CLAIM.run(
+        connection,
         {
             "workshop": workshop_id,
             "old": seq,
@@ -190,11 +191,11 @@ def record(
             "since": machine.since,
         },
     )
-    if claimed.rowcount != 1:
+    if claimed != 1:
         raise StaleWriter(workshop_id)
     _write_changed_clocks(connection, workshop_id, before.machine, machine)
-    connection.execute(
-        _JOURNAL,
+    _JOURNAL.run_many(
+        connection,
         [
             {
                 "workshop_id": workshop_id,
@@ -209,8 +210,8 @@ def record(
         ],
     )
     if client_id is not None:
-        connection.execute(
-            _RECEIPT,
+        _RECEIPT.run(
+            connection,
             {
                 "workshop_id": workshop_id,
                 "client_id": client_id,
@@ -224,7 +225,7 @@ def record(
 
 _WORKSHOP = table_of(Workshop)
 _PHASE_RUN = table_of(PhaseRun)
-_CLAIM = (
+_CLAIM = Prepared(
     update(_WORKSHOP)
     .where(_WORKSHOP.c.id == bindparam("workshop"), _WORKSHOP.c.seq == bindparam("old"))
     .values(
@@ -234,7 +235,7 @@ _CLAIM = (
         since=bindparam("since"),
     )
 )
-_CLOCK = (
+_CLOCK = Prepared(
     update(_PHASE_RUN)
     .where(
         _PHASE_RUN.c.workshop_id == bindparam("workshop"),
@@ -248,8 +249,11 @@ _CLOCK = (
         ended_at=bindparam("ended"),
     )
 )
-_JOURNAL = insert(table_of(JournalEntry))
-_RECEIPT = insert(table_of(Receipt))
+_JOURNAL = Prepared(
+    insert(table_of(JournalEntry)),
+    ["workshop_id", "seq", "type", "payload", "actor_role", "actor_id", "at"],
+)
+_RECEIPT = Prepared(insert(table_of(Receipt)), ["workshop_id", "client_id", "seq", "result", "at"])
 
 
 def _write_changed_clocks(
@@ -258,8 +262,8 @@ def _write_changed_clocks(
     for index, (old, new) in enumerate(zip(before.clocks, after.clocks, strict=True)):
         if old == new:
             continue
-        connection.execute(
-            _CLOCK,
+        _CLOCK.run(
+            connection,
             {
                 "workshop": workshop_id,
                 "index": index,
