@@ -15,17 +15,17 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Callable, Coroutine, Generator
-from typing import Any
+from collections.abc import Awaitable, Callable, Generator
+from typing import Any, Generic, TypeVar
 
-Send = Callable[[str], Coroutine[Any, Any, None]]
+Message = TypeVar("Message")
 
 
-class Outbox:
-    def __init__(self, send: Send, limit: int) -> None:
+class Outbox(Generic[Message]):
+    def __init__(self, send: Callable[[Message], Awaitable[None]], limit: int) -> None:
         self._send = send
         self._limit = limit
-        self._queue: deque[str] = deque()
+        self._queue: deque[Message] = deque()
         self._draining: asyncio.Task[None] | None = None  # while the transport pushes back
         self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.overflowed = False
@@ -34,13 +34,13 @@ class Outbox:
     def stopped(self) -> bool:
         return self.done.done()
 
-    def put(self, text: str) -> None:
+    def put(self, message: Message) -> None:
         if self.stopped:
             return
         if self._draining is None:
-            self._send_now(text)
+            self._send_now(message)
         elif len(self._queue) < self._limit:
-            self._queue.append(text)
+            self._queue.append(message)
         else:
             self.overflowed = True
             self.stop()
@@ -53,8 +53,8 @@ class Outbox:
         if not self.done.done():
             self.done.set_result(None)
 
-    def _send_now(self, text: str) -> None:
-        sending = self._send(text)
+    def _send_now(self, message: Message) -> None:
+        sending = self._send(message).__await__()
         try:
             waiting = sending.send(None)
         except StopIteration:
@@ -85,7 +85,7 @@ class _Resumed:
     as if the task had run it from the start (what Python 3.12's eager tasks do).
     """
 
-    def __init__(self, coroutine: Coroutine[Any, Any, None], waiting: Any) -> None:
+    def __init__(self, coroutine: Generator[Any, Any, None], waiting: Any) -> None:
         self._coroutine = coroutine
         self._waiting = waiting
 

@@ -20,7 +20,7 @@ from starlette.staticfiles import StaticFiles
 from facilitator.clock import Clock, system_clock
 from facilitator.live.hub import hub_from_url
 from facilitator.live.room import Rooms, WorkshopNotFound
-from facilitator.live.socket import workshop_socket
+from facilitator.live.socket import WorkshopSocket
 from facilitator.paths import STATIC
 from facilitator.settings import Settings
 from facilitator.store.db import DatabaseUnavailable, make_engine
@@ -91,7 +91,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
             *routes,
             *join.routes,
             *reflections.routes,
-            WebSocketRoute("/w/{workshop_id}/ws", workshop_socket),
+            WebSocketRoute("/w/{workshop_id}/ws", WorkshopSocket()),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
         middleware=[Middleware(GZipMiddleware, minimum_size=500)],
