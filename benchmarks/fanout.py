@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-    .venv/bin/python benchmarks/fanout.py [--clients 25 100 1000] [--posts 30]
+    .venv/bin/python benchmarks/fanout.py [--clients 25 100 1000] [--posts 100]
 
 For each N it starts, as subprocesses on 127.0.0.1:
 
@@ -174,6 +174,7 @@ class Result:
     server: str
     clients: int
     posts: int
+    warmup: int = 0  # posts sent before these, not counted
     latencies_ms: list[float] = field(default_factory=list)
     missing: int = 0
     wall_s: float = 0.0
@@ -218,9 +219,18 @@ async def measure(
     prefix: str,
     spacing: float,
 ) -> None:
-    """Post one at a time; every receiver stamps each post's arrival."""
+    """Post one at a time; every receiver stamps each post's arrival.
+
+    The first ``result.warmup`` posts are not counted: the first messages through a fresh
+    client process or server cost more (first calls, allocations), and whichever server
+    goes first would otherwise pay for it.
+    """
+    scratch = Result(result.server, result.clients, result.warmup)
+    await post_and_wait(scratch, receivers, posters, tally, prefix, spacing, range(result.warmup))
+    result.notes += scratch.notes
     server_cpu, client_cpu = server.cpu_seconds(), time.process_time()
-    await post_and_wait(result, receivers, posters, tally, prefix, spacing)
+    counted = range(result.warmup, result.warmup + result.posts)
+    await post_and_wait(result, receivers, posters, tally, prefix, spacing, counted)
     result.client_cpu_s = time.process_time() - client_cpu
     after = server.cpu_seconds()
     if after is not None and server_cpu is not None:
@@ -234,14 +244,17 @@ async def post_and_wait(
     tally: Tally,
     prefix: str,
     spacing: float,
+    numbers: range,
 ) -> None:
-    posts = result.posts
-    sent: list[float | None] = [None] * posts
-    tally.expect(posts * len(receivers))
+    if not numbers:
+        return
+    sent: dict[int, float | None] = dict.fromkeys(numbers)
+    tally.done.clear()
+    tally.expect(len(numbers) * len(receivers))
     loop = asyncio.get_running_loop()
     begin = time.perf_counter() + 0.2
-    for number in range(posts):
-        delay = begin + number * spacing - time.perf_counter()
+    for index, number in enumerate(numbers):
+        delay = begin + index * spacing - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
         poster = posters[number % len(posters)]
@@ -258,13 +271,14 @@ async def post_and_wait(
         except TimeoutError:
             result.notes.append(f"post {number} did not come back to its poster in time")
             break
-    result.posting_s = time.perf_counter() - (sent[0] or begin)
+    first = sent[numbers[0]] or begin
+    result.posting_s = time.perf_counter() - first
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(tally.done.wait(), DRAIN_TIMEOUT)
-    last = sent[0] or begin
+    last = first
     for probe in receivers:
-        for number, arrived in enumerate(probe.arrivals):
-            stamp = sent[number]
+        for number in numbers:
+            arrived, stamp = probe.arrivals[number], sent[number]
             if stamp is None:
                 continue
             if arrived is None:
@@ -272,7 +286,7 @@ async def post_and_wait(
             else:
                 result.latencies_ms.append((arrived - stamp) * 1000)
                 last = max(last, arrived)
-    result.wall_s = last - (sent[0] or begin)
+    result.wall_s = last - first
     refused = [r for p in posters for r in p.refused]
     if refused:
         result.notes.append(f"{len(refused)} post(s) refused, first: {refused[0].get('error')}")
@@ -429,9 +443,10 @@ async def run_ours(args: argparse.Namespace, result: Result, workdir: Path) -> N
                 raise RuntimeError(f"{command['type']} was refused: {reply}")
         await facilitator.close()  # the baseline has no such socket either
 
-        receivers = [Probe(ws + t, args.posts, pattern, tally) for t in tokens[:clients]]
+        sent = args.warmup + args.posts
+        receivers = [Probe(ws + t, sent, pattern, tally) for t in tokens[:clients]]
         # Posters count their own copies apart: the tally waits for the receivers only.
-        senders = [Probe(ws + t, args.posts, pattern, Tally()) for t in tokens[clients:]]
+        senders = [Probe(ws + t, sent, pattern, Tally()) for t in tokens[clients:]]
         probes += receivers + senders
         await open_in_batches(receivers + senders, args.batch)
         connected = time.perf_counter()
@@ -464,9 +479,9 @@ async def run_baseline(args: argparse.Namespace, result: Result, workdir: Path) 
         prefix = f"fanout-{secrets.token_hex(3)}-#"
         pattern = re.compile(re.escape(prefix) + r"(\d+)")
         url = f"ws://{HOST}:{port}/"
-        receivers = [Probe(url, args.posts, pattern, tally) for _ in range(clients)]
+        receivers = [Probe(url, args.warmup + args.posts, pattern, tally) for _ in range(clients)]
         posters = poster_count(args.spacing_ms)
-        senders = [Probe(url, args.posts, pattern, Tally()) for _ in range(posters)]
+        senders = [Probe(url, args.warmup + args.posts, pattern, Tally()) for _ in range(posters)]
         probes = receivers + senders
         await open_in_batches(probes, args.batch)
         await asyncio.sleep(0.5)
@@ -606,7 +621,8 @@ def report(pairs: list[tuple[Result, Result]], args: argparse.Namespace) -> str:
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
     lines.append(
-        f"{args.posts} posts per N, one every {args.spacing_ms:g} ms at most, "
+        f"{args.posts} posts per N after {args.warmup} not counted, "
+        f"one every {args.spacing_ms:g} ms at most, "
         f"{poster_count(args.spacing_ms)} posting socket(s); "
         "latency = arrival at a receiver - send, over all (post, receiver) pairs."
     )
@@ -669,10 +685,11 @@ async def bench(args: argparse.Namespace) -> int:
         for clients in args.clients:
             print(f"N={clients}: baseline …", file=sys.stderr, flush=True)
             base = await bounded(
-                run_baseline, args, Result("baseline", clients, args.posts), workdir
+                run_baseline, args, Result("baseline", clients, args.posts, args.warmup), workdir
             )
             print(f"N={clients}: ours …", file=sys.stderr, flush=True)
-            ours = await bounded(run_ours, args, Result("ours", clients, args.posts), workdir)
+            ours_result = Result("ours", clients, args.posts, args.warmup)
+            ours = await bounded(run_ours, args, ours_result, workdir)
             pairs.append((ours, base))
             for result in (base, ours):
                 print(
@@ -695,7 +712,8 @@ async def bench(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, nargs="+", default=[25, 100, 1000])
-    parser.add_argument("--posts", type=int, default=30)
+    parser.add_argument("--posts", type=int, default=100)
+    parser.add_argument("--warmup", type=int, default=10, help="posts sent first, not counted")
     parser.add_argument("--spacing-ms", type=float, default=50.0, help="between posts")
     parser.add_argument("--batch", type=int, default=100, help="sockets opened at once")
     parser.add_argument("--keep", action="store_true", help="keep the logs and databases")
@@ -704,8 +722,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.baseline_server:
         baseline_server(args.baseline_server)
         return 0
-    if args.posts < 1 or min(args.clients) < 1:
-        parser.error("--posts and --clients must be positive")
+    if args.posts < 1 or min(args.clients) < 1 or args.warmup < 0:
+        parser.error("--posts and --clients must be positive, --warmup not negative")
     return asyncio.run(bench(args))
 
 

@@ -28,7 +28,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar, cast
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
@@ -51,6 +51,8 @@ _ATTEMPTS = 20
 _MOVES = frozenset({"start", "next", "previous", "jump"})  # commands that enter a phase
 RECENT = 2000  # events kept in memory for catching sockets up without a query
 _ENCODED_LIMIT = 4096
+_MISSING = object()
+T = TypeVar("T")
 
 # Rows the edge writes in the same transaction as the command (e.g. a participant's token).
 AlsoWrite = Callable[[Session], None]
@@ -160,11 +162,13 @@ class Room:
         # Rendered views by key, valid for one (seq, presence) state: one rendering per
         # distinct view, the same bytes for every socket that shares it.
         self._views: dict[Hashable, tuple[tuple[int, int], str]] = {}
-        self._encoded: dict[tuple[int, Hashable], str] = {}
+        self._encoded: dict[tuple[int, Hashable], object] = {}
         self.online: Counter[str] = Counter()  # participant id → open sockets in this process
         self.presence_version = 0
         self.departments: dict[str, dict[str, str]] = {}  # key → {"da": …, "en": …}
         self.listeners: set[Listener] = set()
+        self.news_after = -1  # the seq before the last move …
+        self.news: list[tuple[int, core.Event]] = []  # … and the events it brought
         self._name = uuid.uuid4().hex  # tells this room's own notices from others' on the hub
         self._following: asyncio.Task[None] | None = None
 
@@ -180,15 +184,15 @@ class Room:
         self._views[key] = (version, html)
         return html
 
-    def encoded(self, key: Hashable, encode: Callable[[], str]) -> str:
+    def encoded(self, key: Hashable, encode: Callable[[], T]) -> T:
         """An event as one audience sees it, encoded once per room state."""
         full_key = (self.seq, key)
-        text = self._encoded.get(full_key)
-        if text is None:
+        found = self._encoded.get(full_key, _MISSING)
+        if found is _MISSING:
             if len(self._encoded) > _ENCODED_LIMIT:
                 self._encoded.clear()  # old states are never asked for again
-            text = self._encoded[full_key] = encode()
-        return text
+            found = self._encoded[full_key] = encode()
+        return cast(T, found)
 
     # --- who listens, who is online -------------------------------------------------------
 
@@ -315,6 +319,8 @@ class Room:
         if moved.restored:
             self.recent.clear()
         self.recent.extend(moved.events)
+        # What this move brought: sockets that were up to date take it as it is.
+        self.news_after, self.news = (self.seq, moved.events) if not moved.restored else (-1, [])
         self.state, self.seq = moved.state, moved.seq
         if not quietly:
             self._tell(self.listeners)

@@ -175,7 +175,8 @@ class Connection:
         """Send what happened since the client's last seq, or a snapshot if memory is short."""
         if self.sent_seq is None:
             return
-        missed = self.room.events_after(self.sent_seq)
+        room = self.room
+        missed = room.news if self.sent_seq == room.news_after else room.events_after(self.sent_seq)
         if missed is None:
             self.push_snapshot()
             return
@@ -184,15 +185,16 @@ class Connection:
                 self.close_code = CLOSE_FORBIDDEN  # their token is void; so is this socket
                 self.stop()
                 return
-            self.send(self._encoded(seq, event))
+            self.outbox.put(self._encoded(seq, event))
             self.sent_seq = seq
 
-    def _encoded(self, seq: int, event: core.Event) -> str:
+    def _encoded(self, seq: int, event: core.Event) -> Message:
+        # One message per audience, shared by its sockets (ASGI servers only read it).
         # Redaction reads the room's state now, so the cache is keyed by that state too.
-        def encode() -> str:
+        def encode() -> Message:
             redacted = protocol.redact(event, self.actor, self.room.state)
-            message = {"type": "event", "seq": seq, "event": redacted}
-            return json.dumps(message, ensure_ascii=False)
+            text = json.dumps({"type": "event", "seq": seq, "event": redacted}, ensure_ascii=False)
+            return {"type": "websocket.send", "text": text}
 
         return self.room.encoded((seq, protocol.audience(event, self.actor)), encode)
 
@@ -212,8 +214,7 @@ class Connection:
             self.close_code = CLOSE_FORBIDDEN
             self.stop()
         elif self.json_mode:
-            if self.sent_seq is not None:  # history changed: a fresh view, not events
-                self.push_snapshot()
+            self.push_snapshot()  # history changed: a fresh view, not events (docs/api.md §4.5)
         else:
             self.push_view()
 
