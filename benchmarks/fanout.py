@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import json
 import os
 import platform
@@ -33,6 +34,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -175,6 +177,7 @@ class Result:
     clients: int
     posts: int
     warmup: int = 0  # posts sent before these, not counted
+    round: int = 0
     latencies_ms: list[float] = field(default_factory=list)
     missing: int = 0
     wall_s: float = 0.0
@@ -388,7 +391,7 @@ async def run_ours(args: argparse.Namespace, result: Result, workdir: Path) -> N
     from facilitator.store.migrate import upgrade
 
     clients = result.clients
-    data = workdir / f"ours-{clients}"
+    data = workdir / f"ours-{clients}-{result.round}"
     data.mkdir()
     url = f"sqlite:///{data}/bench.db"
     programme = load_programme(DEFAULT_PROGRAMME)
@@ -471,7 +474,8 @@ async def run_baseline(args: argparse.Namespace, result: Result, workdir: Path) 
     clients = result.clients
     port = free_port()
     argv = [sys.executable, str(SCRIPT), "--baseline-server", str(port)]
-    server = Server("baseline server", argv, port, workdir / f"baseline-{clients}.log")
+    log = workdir / f"baseline-{clients}-{result.round}.log"
+    server = Server("baseline server", argv, port, log)
     probes: list[Probe] = []
     try:
         await server.start()
@@ -607,8 +611,11 @@ def report(pairs: list[tuple[Result, Result]], args: argparse.Namespace) -> str:
     )
     lines = [head, "|" + "---|" * 9]
     for ours, base in pairs:
+        label = (
+            str(ours.clients) if args.rounds == 1 else f"{ours.clients} (round {ours.round + 1})"
+        )
         cells = [
-            str(ours.clients),
+            label,
             ms(ours.quantile(0.5)),
             ms(ours.quantile(0.99)),
             ms(base.quantile(0.5)),
@@ -619,6 +626,20 @@ def report(pairs: list[tuple[Result, Result]], args: argparse.Namespace) -> str:
             "-" if base.messages_per_s is None else f"{base.messages_per_s:.0f}",
         ]
         lines.append("| " + " | ".join(cells) + " |")
+    if args.rounds > 1:
+        lines.append("")
+        for clients in args.clients:
+            ratios = []
+            for ours, base in pairs:
+                ours_p50, base_p50 = ours.quantile(0.5), base.quantile(0.5)
+                if ours.clients == clients and ours_p50 and base_p50:
+                    ratios.append(ours_p50 / base_p50)
+            if ratios:
+                lines.append(
+                    f"N={clients}: p50 ratio per round "
+                    + ", ".join(f"{r:.2f}" for r in ratios)
+                    + f"; median {statistics.median(ratios):.2f}"
+                )
     lines.append("")
     lines.append(
         f"{args.posts} posts per N after {args.warmup} not counted, "
@@ -628,8 +649,9 @@ def report(pairs: list[tuple[Result, Result]], args: argparse.Namespace) -> str:
     )
     for ours, base in pairs:
         for result in (ours, base):
+            which = "" if args.rounds == 1 else f" (round {result.round + 1})"
             detail = (
-                f"N={result.clients} {result.server}: {len(result.latencies_ms)} arrivals, "
+                f"N={result.clients} {result.server}{which}: {len(result.latencies_ms)} arrivals, "
                 f"{result.missing} missing, max {ms(max(result.latencies_ms, default=None))} ms, "
                 f"posting took {result.posting_s:.2f} s, CPU while posting: "
                 f"server {cpu_ms(result.server_cpu_s, result.posts)}, "
@@ -682,14 +704,16 @@ async def bench(args: argparse.Namespace) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="fanout-"))
     started = time.perf_counter()
     try:
-        for clients in args.clients:
-            print(f"N={clients}: baseline …", file=sys.stderr, flush=True)
-            base = await bounded(
-                run_baseline, args, Result("baseline", clients, args.posts, args.warmup), workdir
-            )
-            print(f"N={clients}: ours …", file=sys.stderr, flush=True)
-            ours_result = Result("ours", clients, args.posts, args.warmup)
-            ours = await bounded(run_ours, args, ours_result, workdir)
+        for clients, round_ in itertools.product(args.clients, range(args.rounds)):
+            # Rounds alternate which server goes first, so neither always meets a fresh
+            # client process or a machine still busy with the other.
+            runners = [("baseline", run_baseline), ("ours", run_ours)]
+            results: dict[str, Result] = {}
+            for name, runner in runners if round_ % 2 == 0 else runners[::-1]:
+                print(f"N={clients}: {name} …", file=sys.stderr, flush=True)
+                result = Result(name, clients, args.posts, args.warmup, round_)
+                results[name] = await bounded(runner, args, result, workdir)
+            base, ours = results["baseline"], results["ours"]
             pairs.append((ours, base))
             for result in (base, ours):
                 print(
@@ -714,6 +738,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, nargs="+", default=[25, 100, 1000])
     parser.add_argument("--posts", type=int, default=100)
     parser.add_argument("--warmup", type=int, default=10, help="posts sent first, not counted")
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="measurements per N, alternating which goes first"
+    )
     parser.add_argument("--spacing-ms", type=float, default=50.0, help="between posts")
     parser.add_argument("--batch", type=int, default=100, help="sockets opened at once")
     parser.add_argument("--keep", action="store_true", help="keep the logs and databases")
@@ -722,7 +749,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.baseline_server:
         baseline_server(args.baseline_server)
         return 0
-    if args.posts < 1 or min(args.clients) < 1 or args.warmup < 0:
+    if args.posts < 1 or min(args.clients) < 1 or args.warmup < 0 or args.rounds < 1:
         parser.error("--posts and --clients must be positive, --warmup not negative")
     return asyncio.run(bench(args))
 
