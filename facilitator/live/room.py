@@ -170,6 +170,10 @@ class Room:
         self.news_after = -1  # the seq before the last move …
         self.news: list[tuple[int, core.Event]] = []  # … and the events it brought
         self._name = uuid.uuid4().hex  # tells this room's own notices from others' on the hub
+        # Names the unbroken history this room holds in memory. A client catches up by seq
+        # only within one epoch: after a restart (or an erasure) a seq it saw may have been
+        # lost with a power cut and reused since (store.committer), so it gets a snapshot.
+        self.epoch = uuid.uuid4().hex[:12]
         self._following: asyncio.Task[None] | None = None
 
     def rendered(
@@ -271,6 +275,10 @@ class Room:
                 outcome = careful
         if isinstance(outcome, Accepted) and not outcome.replayed:
             await self._hub.publish(channel(self.workshop_id), json.dumps({"seq": outcome.seq}))
+        # The sockets have the news already; the answer waits until what it rests on is on
+        # disk (store.committer). A replay may rest on another process's commit: sync again.
+        replayed = isinstance(outcome, Accepted) and outcome.replayed
+        await self._committer.durable(again=replayed)
         return outcome
 
     async def _quickly(
@@ -318,6 +326,7 @@ class Room:
             return
         if moved.restored:
             self.recent.clear()
+            self.epoch = uuid.uuid4().hex[:12]
         self.recent.extend(moved.events)
         # What this move brought: sockets that were up to date take it as it is.
         self.news_after, self.news = (self.seq, moved.events) if not moved.restored else (-1, [])

@@ -165,11 +165,10 @@ class Connection:
             self.send(mine)
 
     def push_snapshot(self) -> None:
-        self.sent_seq = self.room.seq
-        view = protocol.snapshot(
-            self.room.state, self.room.agenda, self.actor, self.app.clock(), self.room.seq
-        )
-        self.send({"type": "snapshot", "seq": self.room.seq, "view": view})
+        room = self.room
+        self.sent_seq = room.seq
+        view = protocol.snapshot(room.state, room.agenda, self.actor, self.app.clock(), room.seq)
+        self.send({"type": "snapshot", "seq": room.seq, "epoch": room.epoch, "view": view})
 
     def catch_up(self) -> None:
         """Send what happened since the client's last seq, or a snapshot if memory is short."""
@@ -253,12 +252,14 @@ class Connection:
             self.push_view()  # pages resync by taking the whole view
             return
         if kind == "hello":
-            last = message.get("last_seq")
-            self.sent_seq = last if isinstance(last, int) and 0 <= last <= self.room.seq else None
+            last, room = message.get("last_seq"), self.room
+            known = isinstance(last, int) and 0 <= last <= room.seq
+            self.sent_seq = last if known and message.get("epoch") == room.epoch else None
             self.send(
                 {
                     "type": "welcome",
-                    "seq": self.room.seq,
+                    "seq": room.seq,
+                    "epoch": room.epoch,
                     "role": self.actor.role.value,
                     "participant": self.actor.participant_id,
                 }

@@ -1,13 +1,21 @@
-"""Short write transactions, run where they finish soonest.
+"""Short write transactions, run where they finish soonest, and made durable apart.
 
-On SQLite the database is a file in this process. A command's commit, fsync included, takes
-about half a millisecond, while handing it to a worker thread and back costs another
+On SQLite the database is a file in this process. A command's statements and commit take a
+few tenths of a millisecond, while handing them to a worker thread and back costs another
 0.15–0.35 ms here (two thread wake-ups on a virtual machine; docs/performance.md). So on
 SQLite the write runs right on the event loop, on a connection of its own that never waits
 for the lock: when another writer holds the database (a worker thread of this process,
 another process), it gives way at once and the same write runs in a worker thread, where
 waiting is harmless. A database across the network (PostgreSQL) is always written from a
-worker thread.
+worker thread, and its commit is durable when it returns.
+
+Commit and durability are two steps on the loop's connection (``synchronous=NORMAL``): the
+commit puts the transaction in the write-ahead log, where every reader and every process
+sees it and a crash of this process cannot lose it; ``durable()`` then syncs the log to disk
+in a worker thread, one sync for every commit made while the previous one ran. The room
+tells its sockets in between and answers the sender only after ``durable()``: what was
+acknowledged survives a power cut too, and the sync (about half the write) is off the path
+to every screen (docs/decisions.md, "Durable before the answer, not before the news").
 
 The loop's connection does not checkpoint the write-ahead log itself (a checkpoint writes
 and syncs the database file, several milliseconds); every ``CHECKPOINT_EVERY`` commits a
@@ -18,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sqlite3
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -39,12 +48,19 @@ class Committer:
         self._engine = engine
         database = engine.url.database or ""
         self.inline = engine.dialect.name == "sqlite" and database not in ("", ":memory:")
+        self._wal = os.path.abspath(database) + "-wal"
         self._connection: Connection | None = None
         self._commits = 0
         self._checkpoint: asyncio.Future[None] | None = None
+        self._written = 0  # commits on the loop's connection so far …
+        self._synced = 0  # … and how many of them are known to be on disk
+        self._syncing: asyncio.Future[None] | None = None
+        self._folder_synced = False
 
     async def run(self, work: Callable[[Connection], T]) -> T:
-        """``work`` in one transaction, committed when it returns, rolled back if it raises."""
+        """``work`` in one transaction, rolled back if it raises, else committed when this
+        returns: visible everywhere and safe from a crash of this process, on disk once
+        ``durable()`` returns."""
         if self.inline:
             try:
                 return self._on_the_loop(work)
@@ -52,7 +68,58 @@ class Committer:
                 pass
         return await asyncio.to_thread(self._in_a_thread, work)
 
+    async def durable(self, *, again: bool = False) -> None:
+        """Return once every commit made so far is on disk.
+
+        ``again`` syncs even when nothing of this process is waiting: a retried command
+        answered from a receipt that another process may have written a moment ago.
+        """
+        if not self.inline:
+            return  # written from a thread with synchronous=FULL, or not to a file at all
+        if again:
+            await asyncio.to_thread(self._sync_log)
+            return
+        wanted = self._written
+        while self._synced < wanted:
+            if self._syncing is None:
+                self._syncing = asyncio.ensure_future(self._sync_round())
+            # Shielded: one waiter that goes away must not cancel the others' sync.
+            await asyncio.shield(self._syncing)
+
+    async def _sync_round(self) -> None:
+        covers = self._written
+        try:
+            await asyncio.to_thread(self._sync_log)
+        finally:
+            self._syncing = None
+        self._synced = max(self._synced, covers)
+
+    def _sync_log(self) -> None:
+        # fdatasync on any descriptor of the file writes the pages SQLite wrote through its
+        # own; the first time, the folder too, so the log's directory entry is durable.
+        try:
+            descriptor = os.open(self._wal, os.O_RDONLY)
+        except FileNotFoundError:
+            return  # no log: the last connection closed, after a checkpoint that synced all
+        try:
+            _fdatasync(descriptor)
+        finally:
+            os.close(descriptor)
+        if not self._folder_synced:
+            folder = os.open(os.path.dirname(self._wal), os.O_RDONLY)
+            try:
+                os.fsync(folder)
+            finally:
+                os.close(folder)
+            self._folder_synced = True
+
     def close(self) -> None:
+        if self._synced < self._written:
+            self._sync_log()  # a clean stop leaves nothing to chance
+            self._synced = self._written
+        self._drop_connection()
+
+    def _drop_connection(self) -> None:
         if self._connection is not None:
             self._connection.close()
             self._connection = None
@@ -69,8 +136,9 @@ class Committer:
         except OperationalError as exc:
             if _is_busy(exc):
                 raise _Busy from exc
-            self.close()  # a broken connection is opened afresh next time
+            self._drop_connection()  # a broken connection is opened afresh next time
             raise
+        self._written += 1
         self._commits += 1
         if self._commits >= CHECKPOINT_EVERY and self._checkpoint is None:
             self._commits = 0
@@ -86,6 +154,7 @@ class Committer:
             connection.detach()  # its settings are its own: it never goes back to the pool
             _driver(connection).execute("PRAGMA busy_timeout=0")
             _driver(connection).execute("PRAGMA wal_autocheckpoint=0")
+            _driver(connection).execute("PRAGMA synchronous=NORMAL")  # durable() syncs
             self._connection = connection
         return self._connection
 
@@ -97,6 +166,9 @@ class Committer:
         self._checkpoint = None
         if not future.cancelled() and future.exception() is not None:
             log.warning("checkpointing the write-ahead log failed: %s", future.exception())
+
+
+_fdatasync = getattr(os, "fdatasync", os.fsync)  # macOS has no fdatasync
 
 
 def _driver(connection: Connection) -> Any:

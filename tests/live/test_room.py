@@ -14,6 +14,7 @@ from facilitator.core.machine import Status
 from facilitator.live.hub import MemoryHub
 from facilitator.live.room import Accepted, Room, channel
 from facilitator.store import workshops as store
+from facilitator.store.committer import Committer
 from facilitator.store.db import session_scope
 from facilitator.store.tables import JournalEntry
 from tests.conftest import FakeClock
@@ -141,6 +142,42 @@ async def test_every_listener_hears_of_a_committed_change_at_once_and_of_a_refus
     await room.submit(Extend(minutes=1), FACILITATOR, "more")
     assert ears[0].heard == [("advance", 2)]
     assert ears[1].heard == [("advance", 2), ("advance", 3)]
+
+
+class SlowDisk(Committer):
+    """Commits as usual; the sync to disk waits until the test lets it go."""
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine)
+        self.synced = asyncio.Event()
+        self.asked: list[bool] = []
+
+    async def durable(self, *, again: bool = False) -> None:
+        self.asked.append(again)
+        await self.synced.wait()
+
+
+async def test_listeners_hear_of_a_change_once_committed_and_its_sender_once_it_is_on_disk(
+    engine: Engine, agenda: Agenda, clock: FakeClock
+) -> None:
+    with session_scope(engine) as session:
+        row = store.create_workshop(session, agenda=agenda, now=clock())
+    disk = SlowDisk(engine)
+    room = Room.load(row.id, engine=engine, hub=MemoryHub(), clock=clock, committer=disk)
+    ear = Ear(room)
+    room.attach(ear, None)
+    answer = asyncio.create_task(room.submit(Start(), FACILITATOR, "start"))
+    for _ in range(100):
+        if ear.heard:
+            break
+        await asyncio.sleep(0.01)
+    assert ear.heard == [("advance", 2)]
+    assert not answer.done()
+    disk.synced.set()
+    assert await answer == Accepted(seq=2)
+    again = await room.submit(Start(), FACILITATOR, "start")  # a retry, answered from its receipt
+    assert again == Accepted(seq=2, replayed=True)
+    assert disk.asked == [False, True]  # the receipt may be another process's: sync again
 
 
 async def test_people_coming_and_going_wake_only_the_listeners_that_show_presence(

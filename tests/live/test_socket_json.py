@@ -7,6 +7,7 @@ import contextlib
 import json
 import random
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import httpx2 as httpx
@@ -26,6 +27,8 @@ class Client:
     def __init__(self, server: LiveServer, workshop: str, token: str) -> None:
         self.url = f"{server.ws}/w/{workshop}/ws?protocol=json&token={token}"
         self.seq: int | None = None
+        self.epoch: str | None = None
+        self.snapshots = 0
         self.ideas: dict[str, str] = {}
         self.unacked: dict[str, dict[str, Any]] = {}
         self.refused: list[dict[str, Any]] = []
@@ -35,7 +38,8 @@ class Client:
 
     async def connect(self) -> None:
         self.socket = await connect(self.url, compression=None)
-        await self.socket.send(json.dumps({"type": "hello", "last_seq": self.seq}))
+        hello = {"type": "hello", "last_seq": self.seq, "epoch": self.epoch}
+        await self.socket.send(json.dumps(hello))
         self.reader = asyncio.create_task(self.read(self.socket))
         for command in list(self.unacked.values()):  # retry, same client id
             await self.socket.send(json.dumps(command))
@@ -61,8 +65,11 @@ class Client:
 
     def apply(self, message: dict[str, Any]) -> None:
         match message["type"]:
+            case "welcome":
+                self.epoch = message["epoch"]
             case "snapshot":
-                self.seq = message["seq"]
+                self.snapshots += 1
+                self.seq, self.epoch = message["seq"], message["epoch"]
                 self.ideas = {i["id"]: i["text"] for i in message["view"]["ideas"]}
                 self.tallies_seen += [v.get("tally") for v in message["view"]["votes"].values()]
             case "event":
@@ -158,6 +165,43 @@ async def test_twenty_two_phones_that_drop_and_retry_all_end_with_the_servers_bo
         assert sorted(client.ideas.values()) == sorted(expected)  # exactly once each
         assert not client.refused
     for client in everyone:
+        await client.drop()
+
+
+async def until(condition: Callable[[], bool]) -> None:
+    for _ in range(250):
+        if condition():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("the condition never held")
+
+
+async def test_a_phone_back_in_the_same_epoch_gets_what_it_missed_and_one_from_another_a_snapshot(
+    live_server: LiveServer, programme: Programme
+) -> None:
+    day1 = live_server.links[1]
+    token = day1.facilitator.split("token=")[1]
+    facilitator = Client(live_server, day1.workshop_id, token)
+    phone = Client(live_server, day1.workshop_id, token)
+    await facilitator.connect()
+    await phone.connect()
+    await until(lambda: phone.seq is not None and phone.epoch is not None)
+    assert phone.snapshots == 1
+    await phone.drop()
+
+    await facilitator.send({"type": "start"})
+    await until(lambda: not facilitator.unacked)
+    await phone.connect()  # same epoch: the missed events, in order, and no snapshot
+    await until(lambda: phone.seq == facilitator.seq)
+    assert phone.snapshots == 1
+    await phone.drop()
+
+    # An epoch this server never gave out, as after a restart: the seq alone proves nothing.
+    phone.epoch = "before-restart"
+    await phone.connect()
+    await until(lambda: phone.snapshots == 2)
+    assert phone.seq == facilitator.seq
+    for client in (facilitator, phone):
         await client.drop()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -99,3 +100,88 @@ def test_a_database_across_the_network_is_always_written_from_a_thread() -> None
     engine = make_engine("postgresql://nobody@127.0.0.1:1/none")  # never connected here
     assert not Committer(engine).inline
     assert not Committer(make_engine("sqlite://")).inline  # in memory: one connection only
+
+
+class Disk:
+    """Stands in for fdatasync: records which files were synced, and can be held or fail."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.synced: list[str] = []
+        self.gate = threading.Event()
+        self.gate.set()
+        self.error: OSError | None = None
+        monkeypatch.setattr("facilitator.store.committer._fdatasync", self.fdatasync)
+
+    def fdatasync(self, descriptor: int) -> None:
+        self.gate.wait(5)
+        if self.error is not None:
+            raise self.error
+        self.synced.append(os.readlink(f"/proc/self/fd/{descriptor}"))
+
+
+def synchronous_setting(committer: Committer) -> int:
+    connection = committer._own_connection()
+    return int(connection.connection.dbapi_connection.execute("PRAGMA synchronous").fetchone()[0])
+
+
+async def test_a_commit_on_the_loop_is_visible_at_once_and_on_disk_once_durable_returns(
+    sqlite_engine: Engine, sqlite_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    disk = Disk(monkeypatch)
+    committer = Committer(sqlite_engine)
+    assert synchronous_setting(committer) == 1  # NORMAL: the commit itself does not sync
+    await committer.run(insert("first"))
+    assert notes(sqlite_file) == ["first"]  # every other connection sees it already
+    assert disk.synced == []
+    await committer.durable()
+    assert disk.synced == [f"{sqlite_file}-wal"]
+    await committer.durable()  # nothing new since: no second sync
+    assert len(disk.synced) == 1
+    committer.close()
+
+
+async def test_commits_made_while_a_sync_runs_share_the_next_one(
+    sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    disk = Disk(monkeypatch)
+    committer = Committer(sqlite_engine)
+    await committer.run(insert("a"))
+    disk.gate.clear()  # the disk is slow
+    first = asyncio.create_task(committer.durable())
+    await asyncio.sleep(0.05)
+    await committer.run(insert("b"))
+    await committer.run(insert("c"))
+    waiting = [asyncio.create_task(committer.durable()) for _ in range(3)]
+    await asyncio.sleep(0.05)
+    assert not first.done() and not any(task.done() for task in waiting)
+    disk.gate.set()
+    await asyncio.gather(first, *waiting)
+    assert len(disk.synced) == 2  # one for "a", one for "b", "c" and all three waiters
+    committer.close()
+
+
+async def test_a_failed_sync_reaches_its_waiters_and_the_next_wait_syncs_again(
+    sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    disk = Disk(monkeypatch)
+    committer = Committer(sqlite_engine)
+    await committer.run(insert("a"))
+    disk.error = OSError(5, "Input/output error")
+    with pytest.raises(OSError):
+        await committer.durable()
+    disk.error = None
+    await committer.durable()
+    assert len(disk.synced) == 1
+    committer.close()
+
+
+async def test_again_syncs_even_with_nothing_of_its_own_waiting_and_close_syncs_what_is_left(
+    sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    disk = Disk(monkeypatch)
+    committer = Committer(sqlite_engine)
+    await committer.durable(again=True)  # another process may have written the receipt
+    assert len(disk.synced) == 1
+    await committer.run(insert("a"))
+    committer.close()
+    assert len(disk.synced) == 2
