@@ -5,115 +5,57 @@ against the room's state and written as one short transaction (rows, journal ent
 receipt; ``store.committer``) that only succeeds if nobody else wrote first. Whatever that
 quick path cannot settle alone (a refusal, which may come from a stale state or be a retry
 answered before; a write another process beat; a command that reads earlier workshops or
-writes rows of its own) is decided again in a worker thread inside one transaction that
-locks the workshop's row and folds in what others wrote first.
+writes rows of its own) is decided again in a worker thread (``live.careful``).
 
 Only after the commit does the room's state move on, on the event loop, and at once the
 room hands the news to every socket of this process that listens to it (each turns it into
 what its viewer may see, encoded once per audience). Then the hub hears the new seq, for the
-other processes; the room follows the hub in turn and catches up when others wrote.
+other processes; the room follows the hub in turn and catches up when others wrote. Last,
+once the change is on disk (``Committer.durable``), the sender gets its answer.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import json
 import logging
-import random
-import time
 import uuid
 from collections import Counter, deque
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Protocol, TypeVar, cast
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
 
 from facilitator.agenda import Agenda
 from facilitator.clock import Clock
 from facilitator.core import workshop as core
 from facilitator.core.actors import Actor
 from facilitator.core.errors import Refusal
+from facilitator.live.careful import RECENT, CarefulPath
+from facilitator.live.changes import (
+    MOVES,
+    Accepted,
+    AlsoWrite,
+    Change,
+    Moved,
+    Outcome,
+    Submitted,
+    WorkshopNotFound,
+)
 from facilitator.live.hub import Hub, Subscription
-from facilitator.store import catalogue as catalogue_store
 from facilitator.store import workshops as store
 from facilitator.store.committer import Committer
 from facilitator.store.db import session_scope
 
 log = logging.getLogger("facilitator")
 
-_ATTEMPTS = 20
-_MOVES = frozenset({"start", "next", "previous", "jump"})  # commands that enter a phase
-RECENT = 2000  # events kept in memory for catching sockets up without a query
 _ENCODED_LIMIT = 4096
 _MISSING = object()
 T = TypeVar("T")
 
-# Rows the edge writes in the same transaction as the command (e.g. a participant's token).
-AlsoWrite = Callable[[Session], None]
-
-
-@dataclass(frozen=True)
-class Accepted:
-    seq: int
-    replayed: bool = False  # True when a retried client id was answered from its receipt
-
-
-Outcome = Accepted | Refusal
-
-
-class WorkshopNotFound(Exception):
-    pass
-
-
-@dataclass(frozen=True)
-class Moved:
-    """What a worker thread found: the state at ``seq`` and the events that led there."""
-
-    state: core.WorkshopState
-    seq: int
-    events: list[tuple[int, core.Event]]
-    restored: bool = False  # a fresh restore: the history in memory no longer connects
-
-
-@dataclass(frozen=True)
-class _Change:
-    """A decided command, ready to be written, and what the room becomes once it is."""
-
-    workshop_id: str
-    seq: int  # the seq it was decided at
-    before: core.WorkshopState
-    events: list[core.Event]
-    actor: Actor
-    client_id: str | None
-    now: datetime
-
-    @functools.cached_property
-    def after(self) -> core.WorkshopState:
-        return core.fold(self.before, self.events)
-
-    def write(self, connection: Connection) -> int:
-        return store.record(
-            connection,
-            workshop_id=self.workshop_id,
-            seq=self.seq,
-            before=self.before,
-            after=self.after,
-            events=self.events,
-            actor=self.actor,
-            client_id=self.client_id,
-            now=self.now,
-        )
-
-    def moved(self) -> Moved:
-        last = self.seq + len(self.events)
-        happened = list(zip(range(self.seq + 1, last + 1), self.events, strict=True))
-        return Moved(self.after, last, happened)
+__all__ = ["Accepted", "AlsoWrite", "Outcome", "Room", "Rooms", "WorkshopNotFound", "channel"]
 
 
 class Listener(Protocol):
@@ -153,10 +95,10 @@ class Room:
         self.agenda = agenda
         self.state = state
         self.seq = seq
-        self._engine = engine
         self._hub = hub
         self._clock = clock
         self._committer = committer or Committer(engine)
+        self._careful = CarefulPath(workshop_id, agenda, engine=engine, clock=clock)
         self._lock = asyncio.Lock()
         self.recent: deque[tuple[int, core.Event]] = deque(maxlen=RECENT)
         # Rendered views by key, valid for one (seq, presence) state: one rendering per
@@ -268,8 +210,9 @@ class Room:
             if also is None:
                 outcome = await self._quickly(command, actor, client_id)
             if outcome is None:
+                submitted = Submitted(command, actor, client_id, also)
                 careful, moved = await asyncio.to_thread(
-                    self._apply, self.state, self.seq, command, actor, client_id, also
+                    self._careful.apply, self.state, self.seq, submitted
                 )
                 self._move(moved)
                 outcome = careful
@@ -285,7 +228,7 @@ class Room:
         self, command: core.Command, actor: Actor, client_id: str | None
     ) -> Accepted | None:
         """Decide on the room's state and write, if nothing needs a closer look (else None)."""
-        if command.type in _MOVES and core.catalogue_needs(self.state, self.agenda):
+        if command.type in MOVES and core.catalogue_needs(self.state, self.agenda):
             return None  # entering a phase may import earlier workshops' proposals
         state, seq, now = self.state, self.seq, self._clock()
         decided = core.decide(
@@ -293,7 +236,7 @@ class Room:
         )
         if isinstance(decided, Refusal):
             return None  # perhaps a retry of an accepted command, or the state is stale
-        change = _Change(self.workshop_id, seq, state, decided, actor, client_id, now)
+        change = Change(self.workshop_id, seq, state, decided, actor, client_id, now)
         try:
             last = await self._committer.run(change.write)
         except (store.StaleWriter, IntegrityError):
@@ -304,7 +247,7 @@ class Room:
     async def refresh(self) -> None:
         """Catch up with writes made by another process."""
         async with self._lock:
-            self._move(await asyncio.to_thread(self._missed, self.state, self.seq))
+            self._move(await asyncio.to_thread(self._careful.missed, self.state, self.seq))
 
     async def reload(self) -> None:
         """Read everything again (after an erasure rewrote stored history), and tell the
@@ -315,7 +258,7 @@ class Room:
 
     async def _reload(self) -> None:
         async with self._lock:
-            moved = await asyncio.to_thread(self._restore)
+            moved = await asyncio.to_thread(self._careful.restore)
             self._views.clear()
             self._encoded.clear()
             self._move(moved, quietly=True)
@@ -384,112 +327,6 @@ class Room:
         if subscription.lagged or (isinstance(seq, int) and seq > self.seq):
             subscription.lagged = False
             await self.refresh()
-
-    # --- in a worker thread: reads its arguments and the database, changes nothing here ------
-
-    def _apply(
-        self,
-        state: core.WorkshopState,
-        seq: int,
-        command: core.Command,
-        actor: Actor,
-        client_id: str | None,
-        also: AlsoWrite | None,
-    ) -> tuple[Outcome, Moved | None]:
-        caught_up: list[tuple[int, core.Event]] = []
-        for attempt in range(_ATTEMPTS):
-            try:
-                outcome, moved = self._apply_once(state, seq, command, actor, client_id, also)
-            except (store.StaleWriter, IntegrityError):
-                # Rare once the row is locked (a receipt raced in from another process):
-                # catch up, wait a little, jittered, and decide again.
-                missed = self._missed(state, seq)
-                if missed is not None:
-                    if missed.restored:
-                        caught_up = []
-                    state, seq, caught_up = missed.state, missed.seq, caught_up + missed.events
-                time.sleep(random.uniform(0, 0.01 * (attempt + 1)))
-                continue
-            if moved is None:
-                return outcome, Moved(state, seq, caught_up) if caught_up else None
-            return outcome, Moved(moved.state, moved.seq, caught_up + moved.events, moved.restored)
-        raise RuntimeError(f"workshop {self.workshop_id}: could not claim the next seq")
-
-    def _apply_once(
-        self,
-        state: core.WorkshopState,
-        seq: int,
-        command: core.Command,
-        actor: Actor,
-        client_id: str | None,
-        also: AlsoWrite | None,
-    ) -> tuple[Outcome, Moved | None]:
-        with session_scope(self._engine) as session:
-            # Writers of one workshop queue on its row (FOR UPDATE; SQLite's BEGIN IMMEDIATE
-            # already serialises), so a process that lost the race waits instead of failing,
-            # then folds in what the others wrote before it decides.
-            caught_up: list[tuple[int, core.Event]] = []
-            if store.lock_seq(session, workshop_id=self.workshop_id) != seq:
-                caught_up = self._fold_missed(session, seq)
-                state = core.fold(state, (event for _, event in caught_up))
-                seq = caught_up[-1][0]
-            behind = Moved(state, seq, caught_up) if caught_up else None
-            if client_id is not None:
-                receipt = store.find_receipt(
-                    session, workshop_id=self.workshop_id, client_id=client_id
-                )
-                if receipt is not None:
-                    return Accepted(seq=receipt.seq, replayed=True), behind
-            now = self._clock()
-            command_id = client_id or uuid.uuid4().hex
-            sources = self._sources(session, state, command)
-            decided = core.decide(state, self.agenda, command, actor, now, command_id, sources)
-            if isinstance(decided, Refusal):
-                return decided, behind
-            change = _Change(self.workshop_id, seq, state, decided, actor, client_id, now)
-            last = change.write(session.connection())
-            if also is not None:
-                also(session)
-        # Committed: only now may the room believe it.
-        moved = change.moved()
-        return Accepted(seq=last), Moved(moved.state, last, caught_up + moved.events)
-
-    def _sources(
-        self, session: Session, state: core.WorkshopState, command: core.Command
-    ) -> core.Sources:
-        """What entering a phase may import from earlier workshops (read only when needed)."""
-        needs = core.catalogue_needs(state, self.agenda)
-        if not needs or command.type not in _MOVES:
-            return {}
-        row = store.get_workshop(session, workshop_id=self.workshop_id)
-        return {} if row is None else catalogue_store.sources_for(session, workshop=row, keys=needs)
-
-    def _fold_missed(self, session: Session, seq: int) -> list[tuple[int, core.Event]]:
-        missed = store.events_since(session, workshop_id=self.workshop_id, after=seq)
-        seqs = [n for n, _ in missed]
-        if not seqs or seqs != list(range(seq + 1, seqs[-1] + 1)):
-            raise store.StaleWriter(self.workshop_id)
-        return missed
-
-    def _missed(self, state: core.WorkshopState, seq: int) -> Moved | None:
-        """What other processes journaled after ``seq`` (a restore if far behind)."""
-        with session_scope(self._engine) as session:
-            missed = store.events_since(
-                session, workshop_id=self.workshop_id, after=seq, limit=RECENT
-            )
-            if not missed:
-                return None
-            seqs = [n for n, _ in missed]
-            if len(missed) < RECENT and seqs == list(range(seq + 1, seqs[-1] + 1)):
-                return Moved(core.fold(state, (e for _, e in missed)), seqs[-1], missed)
-        return self._restore()
-
-    def _restore(self) -> Moved:
-        with session_scope(self._engine) as session:
-            row = store.get_workshop(session, workshop_id=self.workshop_id)
-            if row is None:
-                raise WorkshopNotFound(self.workshop_id)
-            return Moved(store.restore(session, workshop=row), row.seq, [], restored=True)
 
 
 class Rooms:

@@ -1,0 +1,146 @@
+"""The careful path: a command decided again inside a transaction that holds the workshop.
+
+The room decides most commands on the event loop and writes them with a compare-and-set
+(``live.room``). What that cannot settle alone comes here, to a worker thread: a refusal
+(the room's state may be stale, or the command a retry answered before), a write another
+process beat, a phase change that imports earlier workshops' proposals, a command with rows
+of its own. One transaction locks the workshop's row (SQLite's BEGIN IMMEDIATE already
+serialises), folds in what other processes wrote, looks up the receipt, decides and writes.
+Also here: reading what other processes wrote, and restoring a workshop from scratch.
+
+Everything here reads its arguments and the database and changes nothing in the room; the
+room moves on with what it returns, on the event loop.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+import uuid
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from facilitator.agenda import Agenda
+from facilitator.clock import Clock
+from facilitator.core import workshop as core
+from facilitator.core.errors import Refusal
+from facilitator.live.changes import (
+    MOVES,
+    Accepted,
+    Change,
+    Moved,
+    Outcome,
+    Submitted,
+    WorkshopNotFound,
+)
+from facilitator.store import catalogue as catalogue_store
+from facilitator.store import workshops as store
+from facilitator.store.db import session_scope
+
+_ATTEMPTS = 20
+RECENT = 2000  # events a room keeps in memory; a longer gap is restored, not replayed
+
+
+class CarefulPath:
+    def __init__(self, workshop_id: str, agenda: Agenda, *, engine: Engine, clock: Clock) -> None:
+        self.workshop_id = workshop_id
+        self.agenda = agenda
+        self._engine = engine
+        self._clock = clock
+
+    def apply(
+        self, state: core.WorkshopState, seq: int, submitted: Submitted
+    ) -> tuple[Outcome, Moved | None]:
+        """Decide the command against the committed state and write it if accepted: its
+        outcome, and where the room goes (what others wrote first included), if anywhere."""
+        caught_up: list[tuple[int, core.Event]] = []
+        for attempt in range(_ATTEMPTS):
+            try:
+                outcome, moved = self._apply_once(state, seq, submitted)
+            except (store.StaleWriter, IntegrityError):
+                # Rare once the row is locked (a receipt raced in from another process):
+                # catch up, wait a little, jittered, and decide again.
+                missed = self.missed(state, seq)
+                if missed is not None:
+                    if missed.restored:
+                        caught_up = []
+                    state, seq, caught_up = missed.state, missed.seq, caught_up + missed.events
+                time.sleep(random.uniform(0, 0.01 * (attempt + 1)))
+                continue
+            if moved is None:
+                return outcome, Moved(state, seq, caught_up) if caught_up else None
+            return outcome, Moved(moved.state, moved.seq, caught_up + moved.events, moved.restored)
+        raise RuntimeError(f"workshop {self.workshop_id}: could not claim the next seq")
+
+    def _apply_once(
+        self, state: core.WorkshopState, seq: int, submitted: Submitted
+    ) -> tuple[Outcome, Moved | None]:
+        command, actor, client_id = submitted.command, submitted.actor, submitted.client_id
+        with session_scope(self._engine) as session:
+            # Writers of one workshop queue on its row (FOR UPDATE; SQLite's BEGIN IMMEDIATE
+            # already serialises), so a process that lost the race waits instead of failing,
+            # then folds in what the others wrote before it decides.
+            caught_up: list[tuple[int, core.Event]] = []
+            if store.lock_seq(session, workshop_id=self.workshop_id) != seq:
+                caught_up = self._fold_missed(session, seq)
+                state = core.fold(state, (event for _, event in caught_up))
+                seq = caught_up[-1][0]
+            behind = Moved(state, seq, caught_up) if caught_up else None
+            if client_id is not None:
+                receipt = store.find_receipt(
+                    session, workshop_id=self.workshop_id, client_id=client_id
+                )
+                if receipt is not None:
+                    return Accepted(seq=receipt.seq, replayed=True), behind
+            now = self._clock()
+            command_id = client_id or uuid.uuid4().hex
+            sources = self._sources(session, state, command)
+            decided = core.decide(state, self.agenda, command, actor, now, command_id, sources)
+            if isinstance(decided, Refusal):
+                return decided, behind
+            change = Change(self.workshop_id, seq, state, decided, actor, client_id, now)
+            last = change.write(session.connection())
+            if submitted.also is not None:
+                submitted.also(session)
+        # Committed: only now may the room believe it.
+        moved = change.moved()
+        return Accepted(seq=last), Moved(moved.state, last, caught_up + moved.events)
+
+    def _sources(
+        self, session: Session, state: core.WorkshopState, command: core.Command
+    ) -> core.Sources:
+        """What entering a phase may import from earlier workshops (read only when needed)."""
+        needs = core.catalogue_needs(state, self.agenda)
+        if not needs or command.type not in MOVES:
+            return {}
+        row = store.get_workshop(session, workshop_id=self.workshop_id)
+        return {} if row is None else catalogue_store.sources_for(session, workshop=row, keys=needs)
+
+    def _fold_missed(self, session: Session, seq: int) -> list[tuple[int, core.Event]]:
+        missed = store.events_since(session, workshop_id=self.workshop_id, after=seq)
+        seqs = [n for n, _ in missed]
+        if not seqs or seqs != list(range(seq + 1, seqs[-1] + 1)):
+            raise store.StaleWriter(self.workshop_id)
+        return missed
+
+    def missed(self, state: core.WorkshopState, seq: int) -> Moved | None:
+        """What other processes journaled after ``seq`` (a restore if far behind)."""
+        with session_scope(self._engine) as session:
+            missed = store.events_since(
+                session, workshop_id=self.workshop_id, after=seq, limit=RECENT
+            )
+            if not missed:
+                return None
+            seqs = [n for n, _ in missed]
+            if len(missed) < RECENT and seqs == list(range(seq + 1, seqs[-1] + 1)):
+                return Moved(core.fold(state, (e for _, e in missed)), seqs[-1], missed)
+        return self.restore()
+
+    def restore(self) -> Moved:
+        with session_scope(self._engine) as session:
+            row = store.get_workshop(session, workshop_id=self.workshop_id)
+            if row is None:
+                raise WorkshopNotFound(self.workshop_id)
+            return Moved(store.restore(session, workshop=row), row.seq, [], restored=True)
