@@ -17,6 +17,10 @@ client code, sends ``post_idea`` commands one at a time (a new one every ``--spa
 never before the poster has seen its previous post come back), and times, in this process,
 from just before the send to the moment each receiving client has the message carrying that
 post's text. Everything stays on the loopback interface and every wait has a time limit.
+
+With two or more CPUs, this process runs on the last one and the servers on the others
+(``--no-pin`` to leave placement to the OS): otherwise the scheduler moves client and server
+onto one CPU now and then, and a send then waits for the receiver it woke.
 """
 
 from __future__ import annotations
@@ -58,6 +62,8 @@ RATE_PER_SOCKET = 10.0  # the server's sustained command budget per socket (live
 START_TIMEOUT = 30.0
 STEP_TIMEOUT = 15.0  # any single command, join or echo
 DRAIN_TIMEOUT = 30.0  # after the last post, for every client to have every post
+# The CPUs this process may use, as found before it pins itself (Placement).
+USABLE_CPUS = frozenset(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
 RUN_TIMEOUT = 240.0  # one server at one N, set-up included
 BASELINE_LIFETIME = 900.0  # the baseline server exits by itself after this long
 
@@ -329,11 +335,38 @@ def http(method: str, url: str, body: dict[str, Any] | None = None) -> tuple[int
         return exc.code, exc.read().decode(errors="replace")
 
 
+@dataclass(frozen=True)
+class Placement:
+    """The CPUs of this process (the clients) and of the servers; None: wherever."""
+
+    client: frozenset[int] | None = None
+    servers: frozenset[int] | None = None
+
+    @classmethod
+    def split(cls, pin: bool) -> Placement:
+        if not pin or not hasattr(os, "sched_setaffinity"):
+            return cls()
+        cpus = sorted(os.sched_getaffinity(0))
+        if len(cpus) < 2:
+            return cls()
+        return cls(frozenset(cpus[-1:]), frozenset(cpus[:-1]))
+
+    def describe(self) -> str:
+        if self.client is None or self.servers is None:
+            return "placement: left to the OS"
+        return (
+            f"placement: clients on CPU {', '.join(map(str, sorted(self.client)))}, "
+            f"servers on CPU {', '.join(map(str, sorted(self.servers)))}"
+        )
+
+
 class Server:
     """A server subprocess with its output in a log file; stopped by its own pid."""
 
-    def __init__(self, name: str, argv: list[str], port: int, log: Path) -> None:
-        self.name, self.argv, self.port, self.log = name, argv, port, log
+    def __init__(
+        self, name: str, argv: list[str], port: int, log: Path, cpus: frozenset[int] | None
+    ) -> None:
+        self.name, self.argv, self.port, self.log, self.cpus = name, argv, port, log, cpus
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -345,6 +378,9 @@ class Server:
             self.process = subprocess.Popen(
                 self.argv, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
             )
+        if self.cpus is not None:
+            # The new interpreter has no threads yet; the ones it starts inherit this.
+            os.sched_setaffinity(self.process.pid, self.cpus)
         return self.process
 
     async def start(self) -> None:
@@ -417,7 +453,7 @@ async def run_ours(args: argparse.Namespace, result: Result, workdir: Path) -> N
     port = free_port()
     argv = [sys.executable, "-m", "facilitator.cli", "serve", "--port", str(port)]
     argv += ["--data-dir", str(data), "--database-url", url]
-    server = Server("our server", argv, port, data / "server.log")
+    server = Server("our server", argv, port, data / "server.log", args.placement.servers)
     probes: list[Probe] = []
     try:
         await server.start()
@@ -484,7 +520,7 @@ async def run_baseline(args: argparse.Namespace, result: Result, workdir: Path) 
     port = free_port()
     argv = [sys.executable, str(SCRIPT), "--baseline-server", str(port)]
     log = workdir / f"baseline-{clients}-{result.round}.log"
-    server = Server("baseline server", argv, port, log)
+    server = Server("baseline server", argv, port, log, args.placement.servers)
     probes: list[Probe] = []
     try:
         await server.start()
@@ -589,7 +625,7 @@ def machine_facts(load: tuple[float, float, float]) -> list[str]:
             if line.startswith("model name"):
                 model = line.split(":", 1)[1].strip()
                 break
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    usable = len(USABLE_CPUS) if USABLE_CPUS is not None else os.cpu_count()
     return [
         f"cores: {os.cpu_count()} ({usable} usable){f', {model}' if model else ''}",
         f"python: {platform.python_version()} ({platform.python_implementation()}), "
@@ -672,6 +708,7 @@ def report(pairs: list[tuple[Result, Result]], args: argparse.Namespace) -> str:
                 lines += ["    ERROR " + row for row in result.error.splitlines()]
     lines.append("")
     lines += machine_facts(args.load)
+    lines.append(args.placement.describe())
     return "\n".join(lines)
 
 
@@ -753,6 +790,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--spacing-ms", type=float, default=50.0, help="between posts")
     parser.add_argument("--batch", type=int, default=100, help="sockets opened at once")
     parser.add_argument("--keep", action="store_true", help="keep the logs and databases")
+    parser.add_argument(
+        "--no-pin", action="store_true", help="leave clients and servers wherever the OS puts them"
+    )
     parser.add_argument("--baseline-server", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.baseline_server:
@@ -760,6 +800,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.posts < 1 or min(args.clients) < 1 or args.warmup < 0 or args.rounds < 1:
         parser.error("--posts and --clients must be positive, --warmup not negative")
+    args.placement = Placement.split(pin=not args.no_pin)
+    if args.placement.client is not None:
+        os.sched_setaffinity(0, args.placement.client)  # before any thread exists: all inherit
     return asyncio.run(bench(args))
 
 
