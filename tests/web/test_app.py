@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -241,3 +244,21 @@ def test_joining_twice_from_the_same_phone_is_the_same_person(
     assert again.json()["replayed"] is True
     form = client.post(f"/join/{day1.join_code}", data={"name": "Ida", "department": "miljo"})
     assert form.status_code == 303 and form.headers["location"].endswith("/me")
+
+
+def test_the_served_app_sets_what_it_loaded_aside_from_the_garbage_collector(
+    tmp_path: Path,
+) -> None:
+    # In a process of its own, as uvicorn imports it: freezing is process-wide.
+    probe = "import gc, facilitator.web.asgi; print(gc.get_freeze_count())"
+    environment = {**os.environ, "FACILITATOR_DATA_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert int(done.stdout) > 50_000  # modules, models and templates: out of every collection
