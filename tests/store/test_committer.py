@@ -6,7 +6,7 @@ import asyncio
 import os
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -119,16 +119,26 @@ class Disk:
         self.synced.append(os.readlink(f"/proc/self/fd/{descriptor}"))
 
 
+@pytest.fixture
+def disk(monkeypatch: pytest.MonkeyPatch) -> Disk:
+    return Disk(monkeypatch)
+
+
+@pytest.fixture
+def committer(sqlite_engine: Engine) -> Iterator[Committer]:
+    committer = Committer(sqlite_engine)
+    yield committer
+    committer.close()
+
+
 def synchronous_setting(committer: Committer) -> int:
     connection = committer._own_connection()
     return int(connection.connection.dbapi_connection.execute("PRAGMA synchronous").fetchone()[0])
 
 
 async def test_a_commit_on_the_loop_is_visible_at_once_and_on_disk_once_durable_returns(
-    sqlite_engine: Engine, sqlite_file: Path, monkeypatch: pytest.MonkeyPatch
+    committer: Committer, disk: Disk, sqlite_file: Path
 ) -> None:
-    disk = Disk(monkeypatch)
-    committer = Committer(sqlite_engine)
     assert synchronous_setting(committer) == 1  # NORMAL: the commit itself does not sync
     await committer.run(insert("first"))
     assert notes(sqlite_file) == ["first"]  # every other connection sees it already
@@ -137,14 +147,11 @@ async def test_a_commit_on_the_loop_is_visible_at_once_and_on_disk_once_durable_
     assert disk.synced == [f"{sqlite_file}-wal"]
     await committer.durable()  # nothing new since: no second sync
     assert len(disk.synced) == 1
-    committer.close()
 
 
 async def test_commits_made_while_a_sync_runs_share_the_next_one(
-    sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch
+    committer: Committer, disk: Disk
 ) -> None:
-    disk = Disk(monkeypatch)
-    committer = Committer(sqlite_engine)
     await committer.run(insert("a"))
     disk.gate.clear()  # the disk is slow
     first = asyncio.create_task(committer.durable())
@@ -157,14 +164,11 @@ async def test_commits_made_while_a_sync_runs_share_the_next_one(
     disk.gate.set()
     await asyncio.gather(first, *waiting)
     assert len(disk.synced) == 2  # one for "a", one for "b", "c" and all three waiters
-    committer.close()
 
 
 async def test_a_failed_sync_reaches_its_waiters_and_the_next_wait_syncs_again(
-    sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch
+    committer: Committer, disk: Disk
 ) -> None:
-    disk = Disk(monkeypatch)
-    committer = Committer(sqlite_engine)
     await committer.run(insert("a"))
     disk.error = OSError(5, "Input/output error")
     with pytest.raises(OSError):
@@ -172,14 +176,11 @@ async def test_a_failed_sync_reaches_its_waiters_and_the_next_wait_syncs_again(
     disk.error = None
     await committer.durable()
     assert len(disk.synced) == 1
-    committer.close()
 
 
 async def test_again_syncs_even_with_nothing_of_its_own_waiting_and_close_syncs_what_is_left(
-    sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch
+    committer: Committer, disk: Disk
 ) -> None:
-    disk = Disk(monkeypatch)
-    committer = Committer(sqlite_engine)
     await committer.durable(again=True)  # another process may have written the receipt
     assert len(disk.synced) == 1
     await committer.run(insert("a"))
