@@ -19,7 +19,8 @@ from starlette.staticfiles import StaticFiles
 
 from facilitator.clock import Clock, system_clock
 from facilitator.live.hub import hub_from_url
-from facilitator.live.room import Rooms, WorkshopNotFound
+from facilitator.live.room import WorkshopNotFound
+from facilitator.live.rooms import Rooms
 from facilitator.live.socket import WorkshopSocket
 from facilitator.paths import STATIC
 from facilitator.settings import Settings

@@ -9,7 +9,7 @@ from starlette.requests import HTTPConnection
 
 from facilitator.clock import Clock
 from facilitator.live.hub import Hub
-from facilitator.live.room import Rooms
+from facilitator.live.rooms import Rooms
 from facilitator.settings import Settings
 from facilitator.web.render import Renderer
 
