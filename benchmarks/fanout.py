@@ -58,7 +58,7 @@ SCRIPT = Path(__file__).resolve()
 ROOT = SCRIPT.parent.parent
 HOST = "127.0.0.1"
 WORKSHOP = "staff-day-1"
-RATE_PER_SOCKET = 10.0  # the server's sustained command budget per socket (live/socket.py)
+RATE_PER_SOCKET = 10.0  # the server's sustained command budget per socket (web/limits.py)
 START_TIMEOUT = 30.0
 STEP_TIMEOUT = 15.0  # any single command, join or echo
 DRAIN_TIMEOUT = 30.0  # after the last post, for every client to have every post
@@ -429,9 +429,9 @@ class Server:
 
 
 async def run_ours(args: argparse.Namespace, result: Result, workdir: Path) -> None:
-    from facilitator.agenda import DEFAULT_PROGRAMME, load_programme
+    from facilitator.agenda.files import DEFAULT_PROGRAMME, load_programme
     from facilitator.clock import system_clock
-    from facilitator.programme import create_programme
+    from facilitator.store.programmes import create_programme
     from facilitator.store.db import make_engine
     from facilitator.store.migrate import upgrade
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from starlette.testclient import TestClient
 
-from facilitator.agenda import DEFAULT_PROGRAMME, load_programme
+from facilitator.agenda.files import DEFAULT_PROGRAMME, load_programme
 from facilitator.clock import system_clock
-from facilitator.programme import create_programme
+from facilitator.store.programmes import create_programme
 from facilitator.settings import Settings
 from facilitator.store.db import make_engine
 from facilitator.store.migrate import upgrade

@@ -120,7 +120,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from facilitator.agenda import check_files
+    from facilitator.agenda.files import check_files
     from facilitator.paths import AGENDAS
 
     paths = list(args.paths) or sorted(AGENDAS.glob("*.yaml"))
@@ -135,11 +135,11 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from facilitator.agenda import DEFAULT_PROGRAMME, load_programme
+    from facilitator.agenda.files import DEFAULT_PROGRAMME, load_programme
     from facilitator.clock import system_clock
-    from facilitator.programme import create_programme
     from facilitator.store.db import make_engine
     from facilitator.store.migrate import upgrade
+    from facilitator.store.programmes import create_programme
 
     settings = _settings(args)
     programme = load_programme(args.programme or DEFAULT_PROGRAMME)
@@ -173,10 +173,10 @@ def _demo(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from facilitator.clock import system_clock
     from facilitator.exports import render
+    from facilitator.exports.collect import NothingToExport, export_data, find_target
+    from facilitator.rendering import Renderer
     from facilitator.store.db import make_engine, session_scope
-    from facilitator.store.export_data import NothingToExport, export_data, find_target
     from facilitator.store.migrate import upgrade
-    from facilitator.web.render import Renderer
 
     settings = _settings(args)
     engine = make_engine(settings.resolved_database_url())

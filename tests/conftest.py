@@ -16,10 +16,10 @@ from sqlalchemy import Engine, create_engine, text
 
 from facilitator.agenda import Programme
 from facilitator.clock import system_clock
-from facilitator.programme import WorkshopLinks, create_programme
 from facilitator.settings import Settings
 from facilitator.store.db import make_engine
 from facilitator.store.migrate import upgrade
+from facilitator.store.programmes import WorkshopLinks, create_programme
 from facilitator.web.app import create_app
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -97,7 +97,7 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 @pytest.fixture(scope="session")
 def programme():  # type: ignore[no-untyped-def]
-    from facilitator.agenda import DEFAULT_PROGRAMME, load_programme
+    from facilitator.agenda.files import DEFAULT_PROGRAMME, load_programme
 
     return load_programme(DEFAULT_PROGRAMME)
 

@@ -4,7 +4,6 @@ import pytest
 from pydantic import ValidationError
 
 from facilitator.agenda import (
-    DEFAULT_PROGRAMME,
     Agenda,
     AgendaError,
     DayLength,
@@ -19,10 +18,8 @@ from facilitator.agenda import (
     Role,
     Text,
     VotePhase,
-    check_files,
-    load_agenda,
-    load_programme,
 )
+from facilitator.agenda.files import DEFAULT_PROGRAMME, check_files, load_agenda, load_programme
 
 AGENDAS = DEFAULT_PROGRAMME.parent
 BROKEN = Path(__file__).parent / "data" / "agendas"

@@ -10,11 +10,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from facilitator import exports
+from facilitator import exports, i18n
 from facilitator.core.catalogue_messages import Verdict
 from facilitator.exports import CatalogueRow, ExportData
-from facilitator.web import i18n
-from facilitator.web.render import Renderer
+from facilitator.rendering import Renderer
 
 ROOT = Path(__file__).resolve().parents[1]
 GENERATED = datetime(2026, 11, 23, 13, 5, tzinfo=UTC)  # 14.05 in Copenhagen

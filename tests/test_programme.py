@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 
 from facilitator.agenda import Programme
 from tests.conftest import LiveServer
-from tests.live.test_socket_json import Client
+from tests.web.test_socket_json import Client
 
 pytestmark = pytest.mark.slow
 

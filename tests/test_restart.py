@@ -19,9 +19,9 @@ import pytest
 
 from facilitator.agenda import Programme
 from facilitator.clock import system_clock
-from facilitator.programme import create_programme
 from facilitator.store.db import make_engine
 from facilitator.store.migrate import upgrade
+from facilitator.store.programmes import create_programme
 
 pytestmark = pytest.mark.slow
 

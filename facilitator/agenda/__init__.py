@@ -1,11 +1,13 @@
-"""Agendas as data: YAML files validated into typed, frozen objects, with file-and-line errors.
+"""Agendas as data: typed, frozen models of programmes, workshops and their phases.
+
+Pure (pydantic only), so the core can use them. Reading them from YAML files, with
+file-and-line errors, is ``facilitator.agenda.files``:
 
 load_agenda(path) -> Agenda            raise AgendaError(problems) listing every problem
 load_programme(path) -> Programme      also loads the workshops' agenda files
 check_files(paths) -> list[Problem]    never raises for bad input
 """
 
-from ._loader import DEFAULT_PROGRAMME, check_files, load_agenda, load_programme
 from ._models import (
     Agenda,
     Audience,
@@ -31,7 +33,6 @@ from ._models import (
 from ._problems import AgendaError, Problem
 
 __all__ = [
-    "DEFAULT_PROGRAMME",
     "Agenda",
     "AgendaError",
     "Audience",
@@ -54,7 +55,4 @@ __all__ = [
     "WelcomePhase",
     "WorkshopSpec",
     "WrapUpPhase",
-    "check_files",
-    "load_agenda",
-    "load_programme",
 ]

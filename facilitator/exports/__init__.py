@@ -1,7 +1,8 @@
 """Exports of the programme's idea catalogue and the leaders' decisions.
 
-Pure functions over ``ExportData``, a plain snapshot that the web edge fills from the database:
-nothing here reads the database, the clock or the network. Four formats (``FORMATS``):
+Pure functions over ``ExportData``, a plain snapshot that ``exports.collect`` fills from the
+store: apart from that module, nothing here reads the database, the clock or the network.
+Four formats (``FORMATS``):
 
 - ``md``: a Markdown document, one table per verdict and a timeline of what starts now;
 - ``csv``: for Danish Excel: UTF-8 with a BOM, ``;`` between fields, CRLF line ends;
@@ -18,7 +19,7 @@ A timeline period is a month (``2027-03``) or a quarter (``2027-Q2``); a quarter
 first month, before that month itself. A verdict or period outside these forms is a bug in the
 caller and raises ``ValueError``.
 
-Labels are English msgids translated with ``facilitator.web.i18n`` into ``ExportData.language``.
+Labels are English msgids translated with ``facilitator.i18n`` into ``ExportData.language``.
 Spreadsheet cells hold text as text: a proposal such as ``=HYPERLINK(...)`` is a string in the
 workbook, and in the CSV a text that Excel would read as a formula gets a leading apostrophe.
 """

@@ -14,8 +14,8 @@ from typing import Final
 
 from babel import dates
 
-from facilitator.web import i18n
-from facilitator.web.i18n import N_
+from facilitator import i18n
+from facilitator.i18n import N_
 
 # The verdicts in the order the exports group them; None is "no verdict yet".
 VERDICTS: Final[tuple[str | None, ...]] = ("start_now", "city_council", "await", None)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Final
 from ._data import CatalogueRow, ExportData, _sections, _Text, _timeline, ordered
 
 if TYPE_CHECKING:
-    from facilitator.web.render import Renderer
+    from facilitator.rendering import Renderer
 
 TEMPLATE: Final = "exports/print.html"
 

@@ -10,7 +10,7 @@ from ._markdown import to_markdown
 from ._tables import to_csv, to_xlsx
 
 if TYPE_CHECKING:
-    from facilitator.web.render import Renderer
+    from facilitator.rendering import Renderer
 
 FORMATS: Final = ("md", "csv", "xlsx", "html")
 

@@ -27,7 +27,7 @@ from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
-from facilitator.live.hub import MemoryHub, Subscription
+from facilitator.live.memory_hub import MemoryHub, Subscription
 
 log = logging.getLogger("facilitator")
 

@@ -44,7 +44,8 @@ from facilitator.live.changes import (
     Submitted,
     WorkshopNotFound,
 )
-from facilitator.live.hub import Hub, Subscription
+from facilitator.live.hub import Hub
+from facilitator.live.memory_hub import Subscription
 from facilitator.store import workshops as store
 from facilitator.store.committer import Committer
 from facilitator.store.db import session_scope

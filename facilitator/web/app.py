@@ -17,19 +17,21 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
+from facilitator import i18n
 from facilitator.clock import Clock, system_clock
 from facilitator.live.hub import hub_from_url
 from facilitator.live.room import WorkshopNotFound
 from facilitator.live.rooms import Rooms
-from facilitator.live.socket import WorkshopSocket
 from facilitator.paths import STATIC
+from facilitator.rendering import Renderer
 from facilitator.settings import Settings
 from facilitator.store.db import DatabaseUnavailable, make_engine
 from facilitator.store.migrate import upgrade
-from facilitator.web import i18n, join, reflections
+from facilitator.web import join, reflections
 from facilitator.web.pages import Denied, NotFound, routes
-from facilitator.web.render import Renderer, language_of
+from facilitator.web.render import language_of, page
 from facilitator.web.services import Services
+from facilitator.web.socket import WorkshopSocket
 
 log = logging.getLogger("facilitator")
 
@@ -60,7 +62,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
             ("/state", "/commands", "/healthz")
         ):
             return JSONResponse({"ok": False, "error": message}, status_code=status)
-        return renderer.page(request, "error.html", {"message": message}, status_code=status)
+        return page(renderer, request, "error.html", {"message": message}, status_code=status)
 
     async def not_found(request: Request, exc: Exception) -> Response:
         msgid = exc.message if isinstance(exc, NotFound) else "Page not found."

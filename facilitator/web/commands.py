@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from facilitator.core.workshop import COMMANDS, Command
-from facilitator.web.i18n import N_
+from facilitator.i18n import N_
 
 MAX_BODY = 16 * 1024
 MAX_CLIENT_ID = 64

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from facilitator import i18n
 from facilitator.agenda import Text
 from facilitator.core.actors import Actor, Role
 from facilitator.core.board_messages import Join
@@ -25,10 +26,9 @@ from facilitator.store import reflections
 from facilitator.store import workshops as store
 from facilitator.store.db import session_scope
 from facilitator.store.tables import Participant, Programme, Workshop
-from facilitator.web import i18n
 from facilitator.web.auth import participant_token, remember
 from facilitator.web.commands import MAX_BODY
-from facilitator.web.render import language_of
+from facilitator.web.render import language_of, page
 from facilitator.web.services import Services, services
 
 
@@ -67,7 +67,7 @@ async def join_page(request: Request) -> Response:
     found = await _find(app, request.path_params["code"])
     if found is None:
         message = i18n.gettext(language_of(request), "No workshop has that code.")
-        return app.renderer.page(request, "error.html", {"message": message}, status_code=404)
+        return page(app.renderer, request, "error.html", {"message": message}, status_code=404)
     row, _role, departments = found
     if participant_token(request, row.id):
         return RedirectResponse(f"/w/{row.id}/me", status_code=303)
@@ -92,7 +92,7 @@ def _form(
         "department": fields.get("department"),
         "error": error,
     }
-    return app.renderer.page(request, "participant/join.html", context, status_code=status)
+    return page(app.renderer, request, "participant/join.html", context, status_code=status)
 
 
 async def join(request: Request) -> Response:

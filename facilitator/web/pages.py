@@ -10,24 +10,24 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from facilitator import i18n
 from facilitator.core.actors import FACILITATOR, Actor, Role
 from facilitator.core.board_messages import AnonymiseParticipant
 from facilitator.core.errors import Refusal
 from facilitator.exports import FORMATS, ExportData
 from facilitator.exports import render as render_export
+from facilitator.exports.collect import export_data
+from facilitator.i18n import N_
 from facilitator.live.room import Accepted, Room
 from facilitator.store import privacy, reflections
 from facilitator.store import workshops as store
 from facilitator.store.db import session_scope
-from facilitator.store.export_data import export_data
 from facilitator.store.tables import Participant, Workshop
-from facilitator.web import i18n
 from facilitator.web.auth import actor_for, remember
 from facilitator.web.commands import MAX_BODY, BadCommand, parse, parse_json
-from facilitator.web.i18n import N_
-from facilitator.web.render import is_htmx, language_of
-from facilitator.web.screens import live_fragments, screen_context
+from facilitator.web.render import is_htmx, language_of, page
 from facilitator.web.services import Services, services
+from facilitator.web.views.screens import live_fragments, screen_context
 
 # Refusals about who is asking rather than about the workshop's state.
 _NOT_ALLOWED = frozenset(
@@ -59,7 +59,7 @@ async def healthz(request: Request) -> Response:
 
 
 async def home(request: Request) -> Response:
-    return services(request).renderer.page(request, "home.html", {})
+    return page(services(request).renderer, request, "home.html", {})
 
 
 async def who(request: Request, *roles: Role) -> tuple[Workshop, Actor, Room]:
@@ -102,7 +102,7 @@ async def facilitator_console(request: Request) -> Response:
         return redirect
     app = services(request)
     context = _screen(app, room, row, actor, language_of(request))
-    return app.renderer.page(request, "facilitator/console.html", context)
+    return page(app.renderer, request, "facilitator/console.html", context)
 
 
 async def projector(request: Request) -> Response:
@@ -111,7 +111,7 @@ async def projector(request: Request) -> Response:
         return redirect
     app = services(request)
     context = _screen(app, room, row, actor, language_of(request))
-    return app.renderer.page(request, "projector/page.html", context)
+    return page(app.renderer, request, "projector/page.html", context)
 
 
 async def participant_page(request: Request) -> Response:
@@ -130,7 +130,7 @@ async def participant_page(request: Request) -> Response:
             return found.text if found else ""
 
     context["my_reflection"] = await asyncio.to_thread(brought)
-    return app.renderer.page(request, "participant/page.html", context)
+    return page(app.renderer, request, "participant/page.html", context)
 
 
 async def submit_command(request: Request) -> Response:
@@ -168,10 +168,7 @@ def _answer_error(
         return Response(body, media_type="text/html", headers={"HX-Reswap": "none"})
     if request.headers.get("content-type", "").startswith("application/json"):
         return JSONResponse({"ok": False, "code": code, "error": message}, status_code=status)
-    page = services(request).renderer.page(
-        request, "error.html", {"message": message}, status_code=status
-    )
-    return page
+    return page(app.renderer, request, "error.html", {"message": message}, status_code=status)
 
 
 def _answer_accepted(
@@ -184,8 +181,8 @@ def _answer_accepted(
         return Response(html + cleared, media_type="text/html")
     if request.headers.get("content-type", "").startswith("application/json"):
         return JSONResponse({"ok": True, "seq": outcome.seq, "replayed": outcome.replayed})
-    page = "facilitator" if actor.role is Role.FACILITATOR else "me"
-    return RedirectResponse(f"/w/{row.id}/{page}", status_code=303)
+    screen = "facilitator" if actor.role is Role.FACILITATOR else "me"
+    return RedirectResponse(f"/w/{row.id}/{screen}", status_code=303)
 
 
 async def workshop_state(request: Request) -> Response:

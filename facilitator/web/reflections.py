@@ -14,17 +14,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from facilitator import i18n
 from facilitator.agenda import HomeReflectionPhase, Text
 from facilitator.core.actors import Role
+from facilitator.i18n import N_
 from facilitator.store import reflections
 from facilitator.store.db import session_scope
 from facilitator.store.tables import Participant, Reflection, Workshop
 from facilitator.store.workshops import agenda_of
-from facilitator.web import i18n
 from facilitator.web.commands import MAX_BODY
-from facilitator.web.i18n import N_
 from facilitator.web.pages import Denied, NotFound, who
-from facilitator.web.render import language_of
+from facilitator.web.render import language_of, page
 from facilitator.web.services import services
 
 COOKIE = "reflection-{programme}"
@@ -89,7 +89,7 @@ async def reflection_page(request: Request) -> Response:
         "limit": reflections.MAX_TEXT,
         "updated": i18n.format_datetime(reflection.updated_at, language),
     }
-    return services(request).renderer.page(request, "participant/reflection.html", context)
+    return page(services(request).renderer, request, "participant/reflection.html", context)
 
 
 async def save_reflection(request: Request) -> Response:
@@ -102,7 +102,7 @@ async def save_reflection(request: Request) -> Response:
         message = i18n.gettext(language, msgid)
         if wants_json:
             return JSONResponse({"ok": False, "error": message}, status_code=status)
-        return app.renderer.page(request, "error.html", {"message": message}, status_code=status)
+        return page(app.renderer, request, "error.html", {"message": message}, status_code=status)
 
     if not writable:
         return refuse(

@@ -10,8 +10,8 @@ from starlette.requests import HTTPConnection
 from facilitator.clock import Clock
 from facilitator.live.hub import Hub
 from facilitator.live.rooms import Rooms
+from facilitator.rendering import Renderer
 from facilitator.settings import Settings
-from facilitator.web.render import Renderer
 
 
 @dataclass

@@ -20,7 +20,8 @@ from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 
 from facilitator.live import redis_hub as redis_hub_module
-from facilitator.live.hub import QUEUE_LIMIT, Hub, MemoryHub, Subscription, hub_from_url
+from facilitator.live.hub import Hub, hub_from_url
+from facilitator.live.memory_hub import QUEUE_LIMIT, MemoryHub, Subscription
 from facilitator.live.redis_hub import RedisHub
 from tests.conftest import REDIS
 

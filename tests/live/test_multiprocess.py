@@ -27,11 +27,11 @@ from sqlalchemy import Engine, text
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from facilitator.agenda import DEFAULT_PROGRAMME, load_programme
+from facilitator.agenda.files import DEFAULT_PROGRAMME, load_programme
 from facilitator.clock import system_clock
-from facilitator.programme import WorkshopLinks, create_programme
 from facilitator.store.db import make_engine
 from facilitator.store.migrate import upgrade
+from facilitator.store.programmes import WorkshopLinks, create_programme
 from tests.conftest import REDIS
 from tests.live.test_hub import redis_unreachable
 

@@ -11,7 +11,7 @@ from facilitator.core.actors import FACILITATOR, Actor, Role
 from facilitator.core.commands import Extend, Next, Pause, Start
 from facilitator.core.errors import Refusal
 from facilitator.core.machine import Status
-from facilitator.live.hub import MemoryHub
+from facilitator.live.memory_hub import MemoryHub
 from facilitator.live.room import Accepted, Room, channel
 from facilitator.store import workshops as store
 from facilitator.store.committer import Committer

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine
 
 from facilitator.agenda import Agenda
-from facilitator.live.hub import MemoryHub, Subscription
+from facilitator.live.memory_hub import MemoryHub, Subscription
 from facilitator.live.room import WorkshopNotFound, channel
 from facilitator.live.rooms import Rooms
 from facilitator.store import workshops as store

@@ -9,10 +9,10 @@ from facilitator.core.actors import FACILITATOR, Actor, Role
 from facilitator.core.board_messages import Join, PostIdea
 from facilitator.core.commands import JumpTo, Start
 from facilitator.core.errors import Refusal
-from facilitator.programme import create_programme
 from facilitator.store import privacy, reflections
 from facilitator.store import workshops as store
 from facilitator.store.db import session_scope
+from facilitator.store.programmes import create_programme
 from facilitator.store.tables import Participant
 from tests.conftest import FakeClock
 

@@ -10,10 +10,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from facilitator.agenda import Programme
-from facilitator.programme import WorkshopLinks, create_programme
 from facilitator.settings import Settings
 from facilitator.store.db import make_engine
 from facilitator.store.migrate import upgrade
+from facilitator.store.programmes import WorkshopLinks, create_programme
 from facilitator.web.app import create_app
 from tests.conftest import FakeClock
 

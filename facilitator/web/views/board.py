@@ -1,6 +1,6 @@
 """The board as each role sees it: which ideas, whose names, which counts.
 
-The same redaction rules as the JSON protocol (facilitator.live.protocol): participants and
+The same redaction rules as the JSON protocol (facilitator.web.views.protocol): participants and
 the projector never get an anonymous idea's author, hidden ideas, or counts before the reveal.
 A participant's view depends only on (role, group, language), so one rendering serves every
 phone in the same group; what is personal (my votes, my ideas) travels separately.

@@ -14,27 +14,27 @@ import asyncio
 import contextlib
 import json
 import logging
-import time
 from typing import Any
 
 from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from facilitator import i18n
 from facilitator.core import workshop as core
 from facilitator.core.actors import Actor, Role
 from facilitator.core.board_messages import ParticipantAnonymised
 from facilitator.core.errors import Refusal
-from facilitator.live import protocol
 from facilitator.live.outbox import Outbox
 from facilitator.live.room import Accepted, Room
 from facilitator.store import workshops as store
 from facilitator.store.db import session_scope
 from facilitator.store.tables import Workshop
-from facilitator.web import i18n
 from facilitator.web.auth import actor_for
 from facilitator.web.commands import MAX_BODY, BadCommand, parse
-from facilitator.web.screens import live_fragments, personal_message
+from facilitator.web.limits import BURST, TokenBucket
 from facilitator.web.services import Services, services
+from facilitator.web.views import protocol
+from facilitator.web.views.screens import live_fragments, personal_message
 
 log = logging.getLogger("facilitator")
 CLOSE_NOT_FOUND = 4404
@@ -43,26 +43,6 @@ CLOSE_TOO_SLOW = 4408
 CLOSE_ABUSE = 1008
 CLOSE_SERVER_ERROR = 1011
 OUTBOX_LIMIT = 512
-RATE = 10.0  # commands per second, sustained
-BURST = 30.0
-
-
-class TokenBucket:
-    def __init__(self, rate: float = RATE, burst: float = BURST) -> None:
-        self.rate, self.burst, self.tokens = rate, burst, burst
-        self.stamp = time.monotonic()
-        self.refused = 0
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        if self.tokens >= 1:
-            self.tokens -= 1
-            self.refused = 0  # only an unbroken run of refusals counts as abuse
-            return True
-        self.refused += 1
-        return False
 
 
 class WorkshopSocket:

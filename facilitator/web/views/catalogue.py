@@ -8,7 +8,7 @@ from facilitator.agenda import Agenda, GroupWorkPhase, LeaderPanelPhase, LeaderT
 from facilitator.core.actors import Actor, Role
 from facilitator.core.catalogue import CatalogueState, Entry, Verdict
 from facilitator.core.workshop import WorkshopState
-from facilitator.web.i18n import N_, gettext
+from facilitator.i18n import N_, gettext
 
 VERDICT_LABELS = {
     Verdict.START_NOW: N_("Start now"),

@@ -47,7 +47,7 @@ LANGUAGES: tuple[str, ...] = ("da", "en")
 DEFAULT_LANGUAGE = "da"
 LANGUAGE_COOKIE = "lang"
 TIMEZONE = ZoneInfo("Europe/Copenhagen")
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 # The Babel (CLDR) locale used for dates and times: English readers get day-first dates and a
 # 24-hour clock, as they would see anywhere in Europe.

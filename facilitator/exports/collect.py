@@ -1,4 +1,5 @@
-"""The catalogue of a workshop (or of a programme's latest one) as rows for the exports."""
+"""Collecting what an export shows: the catalogue of a workshop (or of a programme's latest
+one), read from the store into the plain ``ExportData`` the formats take."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ from sqlmodel import Session, col, select
 
 from facilitator.agenda import Text
 from facilitator.clock import Clock
-from facilitator.exports import CatalogueRow, ExportData
+from facilitator.i18n import gettext
 from facilitator.store.tables import Programme, Workshop
 from facilitator.store.workshops import agenda_of, departments_of, restore
-from facilitator.web.i18n import gettext
+
+from ._data import CatalogueRow, ExportData
 
 
 class NothingToExport(Exception):

@@ -1,4 +1,4 @@
-"""Load agenda and programme files, or check them and list every problem found."""
+"""Agenda and programme files: load them, or check them and list every problem found."""
 
 from __future__ import annotations
 

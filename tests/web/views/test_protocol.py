@@ -10,7 +10,7 @@ from facilitator.core.actors import FACILITATOR, Actor, Role
 from facilitator.core.board_messages import HideIdea, Join, PostIdea, UnhideIdea
 from facilitator.core.commands import JumpTo, Start
 from facilitator.core.errors import Refusal
-from facilitator.live.protocol import redact, snapshot
+from facilitator.web.views.protocol import redact, snapshot
 
 NOW = datetime(2026, 11, 23, 10, tzinfo=UTC)
 ANNA = Actor(Role.PARTICIPANT, "anna")
@@ -93,7 +93,7 @@ def test_an_event_is_encoded_once_per_audience_and_per_person_only_where_persona
     agenda: Agenda,
 ) -> None:
     from facilitator.core.board_messages import IdeaPosted, VoteCast
-    from facilitator.live.protocol import audience
+    from facilitator.web.views.protocol import audience
 
     shared = IdeaPosted(
         at=NOW, idea="i", board="b", group=None, author="anna", text="t", anonymous=False, phase="p"

@@ -16,10 +16,10 @@ from facilitator.live.room import Room
 from facilitator.store import reflections
 from facilitator.store.db import session_scope
 from facilitator.store.tables import Workshop
-from facilitator.web.board_views import board_context, personal, view_group
-from facilitator.web.catalogue_views import catalogue_context
 from facilitator.web.services import Services
-from facilitator.web.views import console_context
+from facilitator.web.views.agenda import console_context
+from facilitator.web.views.board import board_context, personal, view_group
+from facilitator.web.views.catalogue import catalogue_context
 
 
 def join_url(base_url: str, row: Workshop) -> str:
