@@ -431,9 +431,9 @@ class Server:
 async def run_ours(args: argparse.Namespace, result: Result, workdir: Path) -> None:
     from facilitator.agenda.files import DEFAULT_PROGRAMME, load_programme
     from facilitator.clock import system_clock
-    from facilitator.store.programmes import create_programme
     from facilitator.store.db import make_engine
     from facilitator.store.migrate import upgrade
+    from facilitator.store.programmes import create_programme
 
     clients = result.clients
     data = workdir / f"ours-{clients}-{result.round}"

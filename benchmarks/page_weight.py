@@ -14,10 +14,10 @@ from starlette.testclient import TestClient
 
 from facilitator.agenda.files import DEFAULT_PROGRAMME, load_programme
 from facilitator.clock import system_clock
-from facilitator.store.programmes import create_programme
 from facilitator.settings import Settings
 from facilitator.store.db import make_engine
 from facilitator.store.migrate import upgrade
+from facilitator.store.programmes import create_programme
 from facilitator.web.app import create_app
 
 BUDGET = 60 * 1024
