@@ -6,7 +6,6 @@ so ``facilitator serve`` needs no other service.
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 
 from pydantic import Field
@@ -19,7 +18,6 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     database_url: str = ""  # empty: sqlite file in data_dir
     broker_url: str = "memory://"  # or redis://host:6379/0 for several processes
-    secret_key: str = ""  # empty: generated once and kept in data_dir
     language: str = "da"
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
@@ -29,16 +27,6 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'facilitator.db').resolve()}"
-
-    def resolved_secret_key(self) -> str:
-        if self.secret_key:
-            return self.secret_key
-        path = self.data_dir / "secret.key"
-        if not path.exists():
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_urlsafe(32))
-            path.chmod(0o600)
-        return path.read_text().strip()
 
     def base_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")

@@ -66,9 +66,12 @@ class PhaseKind(StrEnum):
 
 
 class Role(StrEnum):
+    """Who someone is in a workshop: the one set of roles, for agendas and for the core."""
+
     FACILITATOR = "facilitator"
     PARTICIPANT = "participant"
     LEADER = "leader"
+    PROJECTOR = "projector"  # the wall: shows, never acts
 
 
 class _PhaseBase(_Frozen):
@@ -86,6 +89,8 @@ class _PhaseBase(_Frozen):
     def _distinct_actors(cls, actors: tuple[Role, ...]) -> tuple[Role, ...]:
         if len(set(actors)) != len(actors):
             raise ValueError("actors lists the same role more than once")
+        if Role.PROJECTOR in actors:
+            raise ValueError("the projector only shows the workshop, so it is never an actor")
         return actors
 
 

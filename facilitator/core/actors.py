@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
-
-class Role(StrEnum):
-    FACILITATOR = "facilitator"
-    PARTICIPANT = "participant"
-    LEADER = "leader"
-    PROJECTOR = "projector"
+from facilitator.agenda import Role
 
 
 @dataclass(frozen=True)
 class Actor:
     role: Role
     participant_id: str | None = None
-    group: str | None = None
 
     @property
     def is_facilitator(self) -> bool:

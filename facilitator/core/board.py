@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from facilitator.agenda import GroupWorkPhase, Phase, VotePhase
+from facilitator.agenda import GroupWorkPhase, Phase, Role, VotePhase
 from facilitator.core import board_rules as rules
-from facilitator.core.actors import Actor, Role
+from facilitator.core.actors import Actor
 from facilitator.core.board_messages import (
     AnonymiseParticipant,
     AssignTheme,
@@ -154,8 +154,7 @@ def decide(
                 return rules.NOT_RUNNING
             if not isinstance(phase, GroupWorkPhase):
                 return rules.NOT_GROUP_WORK
-            roles = {role.value for role in phase.actors}
-            present = [member for member in state.members.values() if member.role in roles]
+            present = [m for m in state.members.values() if Role(m.role) in phase.actors]
             if not present:
                 return rules.NOBODY
             groups = form_groups(present, phase.group_size, phase.mix_by, seed)

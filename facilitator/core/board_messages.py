@@ -8,9 +8,9 @@ new things (participants, ideas, themes) are not fields: they are the command's 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict
 
 MemberRole = Literal["participant", "leader"]
 
@@ -131,9 +131,6 @@ BoardCommand = (
     | FormGroups
     | MoveParticipant
     | AnonymiseParticipant
-)
-BOARD_COMMANDS: TypeAdapter[BoardCommand] = TypeAdapter(
-    Annotated[BoardCommand, Field(discriminator="type")]
 )
 
 
@@ -273,7 +270,4 @@ BoardEvent = (
     | GroupsFormed
     | ParticipantMoved
     | ParticipantAnonymised
-)
-BOARD_EVENTS: TypeAdapter[BoardEvent] = TypeAdapter(
-    Annotated[BoardEvent, Field(discriminator="type")]
 )

@@ -5,8 +5,8 @@ The refusals sit together so that translators (and tests) find every msgid in on
 
 from __future__ import annotations
 
-from facilitator.agenda import GroupWorkPhase, IndividualPhase, Phase, VotePhase
-from facilitator.core.actors import Actor, Role
+from facilitator.agenda import GroupWorkPhase, IndividualPhase, Phase, Role, VotePhase
+from facilitator.core.actors import Actor
 from facilitator.core.board_state import BoardState, Idea
 from facilitator.core.errors import Refusal
 
@@ -106,9 +106,8 @@ def actor_id(actor: Actor) -> str:
 
 def may_contribute(phase: Phase, actor: Actor, paused: bool) -> Refusal | None:
     """Whether the actor's role takes part in the phase (the agenda's ``actors``) right now."""
-    roles = {role.value for role in phase.actors}
-    if actor.role.value not in roles:
-        if actor.role is Role.PARTICIPANT and Role.LEADER.value in roles:
+    if actor.role not in phase.actors:
+        if actor.role is Role.PARTICIPANT and Role.LEADER in phase.actors:
             return LEADERS_ONLY
         return NOT_ACTOR
     return PAUSED if paused else None

@@ -17,9 +17,9 @@ import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from facilitator.agenda import GroupWorkPhase, LeaderPanelPhase, LeaderTriagePhase, Phase
+from facilitator.agenda import GroupWorkPhase, LeaderPanelPhase, LeaderTriagePhase, Phase, Role
 from facilitator.core import board_rules as rules
-from facilitator.core.actors import Actor, Role
+from facilitator.core.actors import Actor
 from facilitator.core.catalogue_messages import (
     OWNER_LIMIT,
     PRIORITY_MAX,
@@ -42,14 +42,14 @@ from facilitator.core.catalogue_messages import (
     TriageValue,
     Verdict,
 )
-from facilitator.core.catalogue_state import CatalogueState, Change, Entry, Question, evolve
+from facilitator.core.catalogue_state import CatalogueState, Entry, Question, Revision, evolve
 from facilitator.core.errors import Refusal
 
 __all__ = [
     "CatalogueState",
-    "Change",
     "Entry",
     "Question",
+    "Revision",
     "Verdict",
     "decide",
     "evolve",

@@ -19,7 +19,6 @@ from pydantic import (
     StrictInt,
     StrictStr,
     StringConstraints,
-    TypeAdapter,
 )
 
 PRIORITY_MAX = 999
@@ -100,9 +99,6 @@ class AskQuestion(_Command):
 
 
 CatalogueCommand = Triage | RevealDecision | React | AskQuestion
-CATALOGUE_COMMANDS: TypeAdapter[CatalogueCommand] = TypeAdapter(
-    Annotated[CatalogueCommand, Field(discriminator="type")]
-)
 
 
 # --- events -----------------------------------------------------------------------------
@@ -155,7 +151,4 @@ class QuestionAsked(_Event):
 
 CatalogueEvent = (
     CatalogueImported | EntryTriaged | DecisionRevealed | ReactionToggled | QuestionAsked
-)
-CATALOGUE_EVENTS: TypeAdapter[CatalogueEvent] = TypeAdapter(
-    Annotated[CatalogueEvent, Field(discriminator="type")]
 )

@@ -30,7 +30,7 @@ REACTIONS: tuple[Reaction, ...] = ("support", "question")
 
 
 @dataclass(frozen=True)
-class Change:
+class Revision:
     """One triage write: ``by`` is the leader's participant id, or "facilitator"."""
 
     field: TriageField
@@ -53,7 +53,7 @@ class Entry:
     timeline: str | None = None  # "2027-03" or "2027-Q2"
     rationale: str = ""
     revealed: bool = False
-    history: tuple[Change, ...] = ()  # every triage write, oldest first
+    history: tuple[Revision, ...] = ()  # every triage write, oldest first
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ def evolve(state: CatalogueState, event: CatalogueEvent) -> CatalogueState:
             return replace(state, entries=frozen(entries), imported=state.imported | {source})
         case EntryTriaged(entry=key, field=field, value=value, by=by, at=at):
             entry = state.entries[key]
-            history = (*entry.history, Change(field, value, by, at))
+            history = (*entry.history, Revision(field, value, by, at))
             changed = replace(_set(entry, field, value), history=history)
             return replace(state, entries=put(state.entries, key, changed))
         case DecisionRevealed(entry=key):

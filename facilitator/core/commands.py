@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class _Command(BaseModel):
@@ -46,5 +46,3 @@ class End(_Command):
 
 
 MachineCommand = Start | Next | Previous | JumpTo | Pause | Resume | Extend | End
-Command = Annotated[MachineCommand, Field(discriminator="type")]
-COMMANDS: TypeAdapter[MachineCommand] = TypeAdapter(Command)

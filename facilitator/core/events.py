@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict
 
 
 class _Event(BaseModel):
@@ -49,5 +49,3 @@ class WorkshopEnded(_Event):
 
 
 MachineEvent = WorkshopStarted | PhaseChanged | Paused | Resumed | Extended | WorkshopEnded
-Event = Annotated[MachineEvent, Field(discriminator="type")]
-EVENTS: TypeAdapter[MachineEvent] = TypeAdapter(Event)

@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 from facilitator.agenda import Text
 from facilitator.clock import Clock
 from facilitator.i18n import gettext
-from facilitator.store.tables import Programme, Workshop
+from facilitator.store.tables import ProgrammeRow, Workshop
 from facilitator.store.workshops import agenda_of, departments_of, restore
 
 from ._data import CatalogueRow, ExportData
@@ -24,11 +24,11 @@ def find_target(session: Session, *, target: str) -> Workshop:
     if workshop is not None:
         return workshop
     programme = (
-        session.get(Programme, target)
+        session.get(ProgrammeRow, target)
         or session.exec(
-            select(Programme)
-            .where(Programme.key == target)
-            .order_by(col(Programme.created_at).desc())
+            select(ProgrammeRow)
+            .where(ProgrammeRow.key == target)
+            .order_by(col(ProgrammeRow.created_at).desc())
         ).first()
     )
     if programme is None:
@@ -48,7 +48,7 @@ def find_target(session: Session, *, target: str) -> Workshop:
 
 def export_data(session: Session, *, workshop: Workshop, language: str, clock: Clock) -> ExportData:
     state = restore(session, workshop=workshop)
-    programme = session.get(Programme, workshop.programme_id) if workshop.programme_id else None
+    programme = session.get(ProgrammeRow, workshop.programme_id) if workshop.programme_id else None
     siblings = (
         session.exec(select(Workshop).where(Workshop.programme_id == programme.id)).all()
         if programme

@@ -24,8 +24,16 @@ from sqlmodel import Session
 
 from facilitator.agenda import Agenda
 from facilitator.clock import Clock
-from facilitator.core import workshop as core
 from facilitator.core.errors import Refusal
+from facilitator.core.workshop import (
+    Command,
+    Event,
+    Sources,
+    WorkshopState,
+    catalogue_needs,
+    decide,
+    fold,
+)
 from facilitator.live.changes import (
     MOVES,
     Accepted,
@@ -36,7 +44,7 @@ from facilitator.live.changes import (
     WorkshopNotFound,
 )
 from facilitator.store import catalogue as catalogue_store
-from facilitator.store import workshops as store
+from facilitator.store import workshops
 from facilitator.store.db import session_scope
 
 _ATTEMPTS = 20
@@ -51,15 +59,15 @@ class CarefulPath:
         self._clock = clock
 
     def apply(
-        self, state: core.WorkshopState, seq: int, submitted: Submitted
+        self, state: WorkshopState, seq: int, submitted: Submitted
     ) -> tuple[Outcome, Moved | None]:
         """Decide the command against the committed state and write it if accepted: its
         outcome, and where the room goes (what others wrote first included), if anywhere."""
-        caught_up: list[tuple[int, core.Event]] = []
+        caught_up: list[tuple[int, Event]] = []
         for attempt in range(_ATTEMPTS):
             try:
                 outcome, moved = self._apply_once(state, seq, submitted)
-            except (store.StaleWriter, IntegrityError):
+            except (workshops.StaleWriter, IntegrityError):
                 # Rare once the row is locked (a receipt raced in from another process):
                 # catch up, wait a little, jittered, and decide again.
                 missed = self.missed(state, seq)
@@ -75,21 +83,21 @@ class CarefulPath:
         raise RuntimeError(f"workshop {self.workshop_id}: could not claim the next seq")
 
     def _apply_once(
-        self, state: core.WorkshopState, seq: int, submitted: Submitted
+        self, state: WorkshopState, seq: int, submitted: Submitted
     ) -> tuple[Outcome, Moved | None]:
         command, actor, client_id = submitted.command, submitted.actor, submitted.client_id
         with session_scope(self._engine) as session:
             # Writers of one workshop queue on its row (FOR UPDATE; SQLite's BEGIN IMMEDIATE
             # already serialises), so a process that lost the race waits instead of failing,
             # then folds in what the others wrote before it decides.
-            caught_up: list[tuple[int, core.Event]] = []
-            if store.lock_seq(session, workshop_id=self.workshop_id) != seq:
+            caught_up: list[tuple[int, Event]] = []
+            if workshops.lock_seq(session, workshop_id=self.workshop_id) != seq:
                 caught_up = self._fold_missed(session, seq)
-                state = core.fold(state, (event for _, event in caught_up))
+                state = fold(state, (event for _, event in caught_up))
                 seq = caught_up[-1][0]
             behind = Moved(state, seq, caught_up) if caught_up else None
             if client_id is not None:
-                receipt = store.find_receipt(
+                receipt = workshops.find_receipt(
                     session, workshop_id=self.workshop_id, client_id=client_id
                 )
                 if receipt is not None:
@@ -97,7 +105,7 @@ class CarefulPath:
             now = self._clock()
             command_id = client_id or uuid.uuid4().hex
             sources = self._sources(session, state, command)
-            decided = core.decide(state, self.agenda, command, actor, now, command_id, sources)
+            decided = decide(state, self.agenda, command, actor, now, command_id, sources)
             if isinstance(decided, Refusal):
                 return decided, behind
             change = Change(self.workshop_id, seq, state, decided, actor, client_id, now)
@@ -108,39 +116,37 @@ class CarefulPath:
         moved = change.moved()
         return Accepted(seq=last), Moved(moved.state, last, caught_up + moved.events)
 
-    def _sources(
-        self, session: Session, state: core.WorkshopState, command: core.Command
-    ) -> core.Sources:
+    def _sources(self, session: Session, state: WorkshopState, command: Command) -> Sources:
         """What entering a phase may import from earlier workshops (read only when needed)."""
-        needs = core.catalogue_needs(state, self.agenda)
+        needs = catalogue_needs(state, self.agenda)
         if not needs or command.type not in MOVES:
             return {}
-        row = store.get_workshop(session, workshop_id=self.workshop_id)
+        row = workshops.get_workshop(session, workshop_id=self.workshop_id)
         return {} if row is None else catalogue_store.sources_for(session, workshop=row, keys=needs)
 
-    def _fold_missed(self, session: Session, seq: int) -> list[tuple[int, core.Event]]:
-        missed = store.events_since(session, workshop_id=self.workshop_id, after=seq)
+    def _fold_missed(self, session: Session, seq: int) -> list[tuple[int, Event]]:
+        missed = workshops.events_since(session, workshop_id=self.workshop_id, after=seq)
         seqs = [n for n, _ in missed]
         if not seqs or seqs != list(range(seq + 1, seqs[-1] + 1)):
-            raise store.StaleWriter(self.workshop_id)
+            raise workshops.StaleWriter(self.workshop_id)
         return missed
 
-    def missed(self, state: core.WorkshopState, seq: int) -> Moved | None:
+    def missed(self, state: WorkshopState, seq: int) -> Moved | None:
         """What other processes journaled after ``seq`` (a restore if far behind)."""
         with session_scope(self._engine) as session:
-            missed = store.events_since(
+            missed = workshops.events_since(
                 session, workshop_id=self.workshop_id, after=seq, limit=RECENT
             )
             if not missed:
                 return None
             seqs = [n for n, _ in missed]
             if len(missed) < RECENT and seqs == list(range(seq + 1, seqs[-1] + 1)):
-                return Moved(core.fold(state, (e for _, e in missed)), seqs[-1], missed)
+                return Moved(fold(state, (e for _, e in missed)), seqs[-1], missed)
         return self.restore()
 
     def restore(self) -> Moved:
         with session_scope(self._engine) as session:
-            row = store.get_workshop(session, workshop_id=self.workshop_id)
+            row = workshops.get_workshop(session, workshop_id=self.workshop_id)
             if row is None:
                 raise WorkshopNotFound(self.workshop_id)
-            return Moved(store.restore(session, workshop=row), row.seq, [], restored=True)
+            return Moved(workshops.restore(session, workshop=row), row.seq, [], restored=True)

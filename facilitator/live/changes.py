@@ -11,10 +11,10 @@ from datetime import datetime
 from sqlalchemy import Connection
 from sqlmodel import Session
 
-from facilitator.core import workshop as core
 from facilitator.core.actors import Actor
 from facilitator.core.errors import Refusal
-from facilitator.store import workshops as store
+from facilitator.core.workshop import Command, Event, WorkshopState, fold
+from facilitator.store import workshops
 
 MOVES = frozenset({"start", "next", "previous", "jump"})  # commands that enter a phase
 
@@ -26,7 +26,7 @@ AlsoWrite = Callable[[Session], None]
 class Submitted:
     """A command as its sender submitted it, with rows the edge writes alongside."""
 
-    command: core.Command
+    command: Command
     actor: Actor
     client_id: str | None
     also: AlsoWrite | None = None
@@ -49,9 +49,9 @@ class WorkshopNotFound(Exception):
 class Moved:
     """Where a room goes next: the state at ``seq`` and the events that led there."""
 
-    state: core.WorkshopState
+    state: WorkshopState
     seq: int
-    events: list[tuple[int, core.Event]]
+    events: list[tuple[int, Event]]
     restored: bool = False  # a fresh restore: the history in memory no longer connects
 
 
@@ -61,18 +61,18 @@ class Change:
 
     workshop_id: str
     seq: int  # the seq it was decided at
-    before: core.WorkshopState
-    events: list[core.Event]
+    before: WorkshopState
+    events: list[Event]
     actor: Actor
     client_id: str | None
     now: datetime
 
     @functools.cached_property
-    def after(self) -> core.WorkshopState:
-        return core.fold(self.before, self.events)
+    def after(self) -> WorkshopState:
+        return fold(self.before, self.events)
 
     def write(self, connection: Connection) -> int:
-        return store.record(
+        return workshops.record(
             connection,
             workshop_id=self.workshop_id,
             seq=self.seq,

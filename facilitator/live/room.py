@@ -30,9 +30,9 @@ from sqlalchemy.exc import IntegrityError
 
 from facilitator.agenda import Agenda
 from facilitator.clock import Clock
-from facilitator.core import workshop as core
 from facilitator.core.actors import Actor
 from facilitator.core.errors import Refusal
+from facilitator.core.workshop import Command, Event, WorkshopState, catalogue_needs, decide
 from facilitator.live.careful import RECENT, CarefulPath
 from facilitator.live.changes import (
     MOVES,
@@ -46,7 +46,7 @@ from facilitator.live.changes import (
 )
 from facilitator.live.hub import Hub
 from facilitator.live.memory_hub import Subscription
-from facilitator.store import workshops as store
+from facilitator.store import workshops
 from facilitator.store.committer import Committer
 from facilitator.store.db import session_scope
 
@@ -84,7 +84,7 @@ class Room:
         self,
         workshop_id: str,
         agenda: Agenda,
-        state: core.WorkshopState,
+        state: WorkshopState,
         seq: int,
         *,
         engine: Engine,
@@ -101,7 +101,7 @@ class Room:
         self._committer = committer or Committer(engine)
         self._careful = CarefulPath(workshop_id, agenda, engine=engine, clock=clock)
         self._lock = asyncio.Lock()
-        self.recent: deque[tuple[int, core.Event]] = deque(maxlen=RECENT)
+        self.recent: deque[tuple[int, Event]] = deque(maxlen=RECENT)
         # Rendered views by key, valid for one (seq, presence) state: one rendering per
         # distinct view, the same bytes for every socket that shares it.
         self._views: dict[Hashable, tuple[tuple[int, int], str]] = {}
@@ -111,7 +111,7 @@ class Room:
         self.departments: dict[str, dict[str, str]] = {}  # key → {"da": …, "en": …}
         self.listeners: set[Listener] = set()
         self.news_after = -1  # the seq before the last move …
-        self.news: list[tuple[int, core.Event]] = []  # … and the events it brought
+        self.news: list[tuple[int, Event]] = []  # … and the events it brought
         self._name = uuid.uuid4().hex  # tells this room's own notices from others' on the hub
         # Names the unbroken history this room holds in memory. A client catches up by seq
         # only within one epoch: after a restart (or an erasure) a seq it saw may have been
@@ -180,13 +180,13 @@ class Room:
         committer: Committer | None = None,
     ) -> Room:
         with session_scope(engine) as session:
-            row = store.get_workshop(session, workshop_id=workshop_id)
+            row = workshops.get_workshop(session, workshop_id=workshop_id)
             if row is None:
                 raise WorkshopNotFound(workshop_id)
-            state = store.restore(session, workshop=row)
+            state = workshops.restore(session, workshop=row)
             room = cls(
                 workshop_id,
-                store.agenda_of(row),
+                workshops.agenda_of(row),
                 state,
                 row.seq,
                 engine=engine,
@@ -194,14 +194,14 @@ class Room:
                 clock=clock,
                 committer=committer,
             )
-            room.departments = store.departments_of(session, workshop=row)
+            room.departments = workshops.departments_of(session, workshop=row)
             return room
 
     # --- on the event loop ------------------------------------------------------------------
 
     async def submit(
         self,
-        command: core.Command,
+        command: Command,
         actor: Actor,
         client_id: str | None,
         also: AlsoWrite | None = None,
@@ -226,21 +226,19 @@ class Room:
         return outcome
 
     async def _quickly(
-        self, command: core.Command, actor: Actor, client_id: str | None
+        self, command: Command, actor: Actor, client_id: str | None
     ) -> Accepted | None:
         """Decide on the room's state and write, if nothing needs a closer look (else None)."""
-        if command.type in MOVES and core.catalogue_needs(self.state, self.agenda):
+        if command.type in MOVES and catalogue_needs(self.state, self.agenda):
             return None  # entering a phase may import earlier workshops' proposals
         state, seq, now = self.state, self.seq, self._clock()
-        decided = core.decide(
-            state, self.agenda, command, actor, now, client_id or uuid.uuid4().hex
-        )
+        decided = decide(state, self.agenda, command, actor, now, client_id or uuid.uuid4().hex)
         if isinstance(decided, Refusal):
             return None  # perhaps a retry of an accepted command, or the state is stale
         change = Change(self.workshop_id, seq, state, decided, actor, client_id, now)
         try:
             last = await self._committer.run(change.write)
-        except (store.StaleWriter, IntegrityError):
+        except (workshops.StaleWriter, IntegrityError):
             return None  # another process wrote first, or this client id has a receipt
         self._move(change.moved())
         return Accepted(seq=last)
@@ -278,7 +276,7 @@ class Room:
         if not quietly:
             self._tell(self.listeners)
 
-    def events_after(self, seq: int) -> list[tuple[int, core.Event]] | None:
+    def events_after(self, seq: int) -> list[tuple[int, Event]] | None:
         """What happened after ``seq``, from memory; None if memory no longer reaches back."""
         if seq >= self.seq:
             return []

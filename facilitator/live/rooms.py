@@ -28,14 +28,6 @@ class Rooms:
         # slow (a broker that is down waits for its time-out) keeps no other room waiting.
         self._loading: dict[str, asyncio.Future[Room]] = {}
 
-    @property
-    def hub(self) -> Hub:
-        return self._hub
-
-    @property
-    def clock(self) -> Clock:
-        return self._clock
-
     async def get(self, workshop_id: str) -> Room:
         room = self._rooms.get(workshop_id)
         if room is not None:

@@ -8,8 +8,7 @@ from sqlalchemy import Engine
 
 from facilitator.agenda import Programme
 from facilitator.clock import Clock
-from facilitator.store import tables
-from facilitator.store import workshops as store
+from facilitator.store import tables, workshops
 from facilitator.store.db import session_scope
 
 
@@ -48,8 +47,8 @@ def create_programme(
     now = clock()
     links = []
     with session_scope(engine) as session:
-        row = tables.Programme(
-            id=store.new_id(),
+        row = tables.ProgrammeRow(
+            id=workshops.new_id(),
             key=programme.key,
             spec=programme.model_dump(mode="json", exclude={"workshops"}),
             created_at=now,
@@ -57,7 +56,7 @@ def create_programme(
         session.add(row)
         session.flush()
         for position, spec in enumerate(programme.workshops):
-            workshop = store.create_workshop(
+            workshop = workshops.create_workshop(
                 session, agenda=spec.agenda, now=now, programme_id=row.id, position=position
             )
             links.append(links_for(workshop, spec.agenda.title.get(language), base_url))

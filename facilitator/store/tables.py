@@ -23,7 +23,10 @@ def _when(nullable: bool = False) -> Any:
     return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable))
 
 
-class Programme(SQLModel, table=True):
+class ProgrammeRow(SQLModel, table=True):
+    """A programme as created: its spec as loaded (the workshops are rows of their own)."""
+
+    __tablename__ = "programme"
     id: str = Field(primary_key=True, max_length=32)
     key: str = Field(index=True, max_length=80)
     spec: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))  # programme as loaded

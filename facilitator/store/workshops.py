@@ -26,7 +26,7 @@ from facilitator.store.tables import (
     JournalEntry,
     Participant,
     PhaseRun,
-    Programme,
+    ProgrammeRow,
     Receipt,
     Workshop,
     table_of,
@@ -295,7 +295,7 @@ def workshop_by_any_code(session: Session, *, code: str) -> tuple[Workshop, str]
 
 def departments_of(session: Session, *, workshop: Workshop) -> dict[str, dict[str, str]]:
     """The programme's departments: key → name in each language."""
-    programme = session.get(Programme, workshop.programme_id) if workshop.programme_id else None
+    programme = session.get(ProgrammeRow, workshop.programme_id) if workshop.programme_id else None
     if programme is None:
         return {}
     return {d["key"]: d["name"] for d in programme.spec.get("departments", [])}

@@ -47,7 +47,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         hub = hub_from_url(settings.broker_url)
         rooms = Rooms(engine=engine, hub=hub, clock=clock)
         app.state.services = Services(
-            settings=settings, engine=engine, hub=hub, rooms=rooms, renderer=renderer, clock=clock
+            settings=settings, engine=engine, rooms=rooms, renderer=renderer, clock=clock
         )
         try:
             yield

@@ -13,7 +13,8 @@ from sqlmodel import Session
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
-from facilitator.core.actors import FACILITATOR, Actor, Role
+from facilitator.agenda import Role
+from facilitator.core.actors import FACILITATOR, Actor
 from facilitator.store.tables import Workshop
 from facilitator.store.workshops import participant_by_token
 

@@ -18,14 +18,13 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from facilitator import i18n
-from facilitator.agenda import Text
-from facilitator.core.actors import Actor, Role
+from facilitator.agenda import Role, Text
+from facilitator.core.actors import Actor
 from facilitator.core.board_messages import Join
 from facilitator.core.errors import Refusal
-from facilitator.store import reflections
-from facilitator.store import workshops as store
+from facilitator.store import reflections, workshops
 from facilitator.store.db import session_scope
-from facilitator.store.tables import Participant, Programme, Workshop
+from facilitator.store.tables import Participant, ProgrammeRow, Workshop
 from facilitator.web.auth import participant_token, remember
 from facilitator.web.commands import MAX_BODY
 from facilitator.web.render import language_of, page
@@ -39,11 +38,11 @@ def _wants_json(request: Request) -> bool:
 async def _find(app: Services, code: str) -> tuple[Workshop, str, list[dict[str, Any]]] | None:
     def find() -> tuple[Workshop, str, list[dict[str, Any]]] | None:
         with session_scope(app.engine) as session:
-            found = store.workshop_by_any_code(session, code=code)
+            found = workshops.workshop_by_any_code(session, code=code)
             if found is None:
                 return None
             row, role = found
-            programme = session.get(Programme, row.programme_id) if row.programme_id else None
+            programme = session.get(ProgrammeRow, row.programme_id) if row.programme_id else None
             departments = list(programme.spec.get("departments", [])) if programme else []
             return row, role, departments
 
@@ -86,7 +85,7 @@ def _form(
     language = language_of(request)
     context = {
         "code": request.path_params["code"],
-        "agenda_title": store.agenda_of(row).title.get(language),
+        "agenda_title": workshops.agenda_of(row).title.get(language),
         "departments": _department_options(departments, language),
         "name": fields.get("name"),
         "department": fields.get("department"),
@@ -181,7 +180,7 @@ async def _already_joined(app: Services, request: Request, row: Workshop) -> Par
 
     def find() -> Participant | None:
         with session_scope(app.engine) as session:
-            return store.participant_by_token(session, workshop_id=row.id, token=token)
+            return workshops.participant_by_token(session, workshop_id=row.id, token=token)
 
     return await asyncio.to_thread(find)
 

@@ -11,7 +11,8 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from facilitator import i18n
-from facilitator.core.actors import FACILITATOR, Actor, Role
+from facilitator.agenda import Role
+from facilitator.core.actors import FACILITATOR, Actor
 from facilitator.core.board_messages import AnonymiseParticipant
 from facilitator.core.errors import Refusal
 from facilitator.exports import FORMATS, ExportData
@@ -19,8 +20,7 @@ from facilitator.exports import render as render_export
 from facilitator.exports.collect import export_data
 from facilitator.i18n import N_
 from facilitator.live.room import Accepted, Room
-from facilitator.store import privacy, reflections
-from facilitator.store import workshops as store
+from facilitator.store import privacy, reflections, workshops
 from facilitator.store.db import session_scope
 from facilitator.store.tables import Participant, Workshop
 from facilitator.web.auth import actor_for, remember
@@ -69,7 +69,7 @@ async def who(request: Request, *roles: Role) -> tuple[Workshop, Actor, Room]:
 
     def load() -> tuple[Workshop | None, Actor | None]:
         with session_scope(app.engine) as session:
-            row = store.get_workshop(session, workshop_id=workshop_id)
+            row = workshops.get_workshop(session, workshop_id=workshop_id)
             return row, (None if row is None else actor_for(request, session, row))
 
     row, actor = await asyncio.to_thread(load)
@@ -269,10 +269,10 @@ async def anonymise(request: Request) -> Response:
             )
             return privacy.anonymise(session, participant_id=participant_id) if mine else {}
 
-    workshops = await asyncio.to_thread(erase)
-    if not workshops:
+    erased = await asyncio.to_thread(erase)
+    if not erased:
         raise NotFound()
-    for workshop_id, person in workshops.items():
+    for workshop_id, person in erased.items():
         room = await app.rooms.get(workshop_id)
         # Journal the erasure: seq moves on, and the person's own sockets close.
         await room.submit(AnonymiseParticipant(participant=person), FACILITATOR, None)
@@ -282,7 +282,7 @@ async def anonymise(request: Request) -> Response:
     if is_htmx(request):
         return Response("", media_type="text/html")
     if request.headers.get("content-type", "").startswith("application/json"):
-        return JSONResponse({"ok": True, "workshops": sorted(workshops)})
+        return JSONResponse({"ok": True, "workshops": sorted(erased)})
     return RedirectResponse(f"/w/{row.id}/facilitator", status_code=303)
 
 

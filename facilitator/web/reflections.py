@@ -15,8 +15,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from facilitator import i18n
-from facilitator.agenda import HomeReflectionPhase, Text
-from facilitator.core.actors import Role
+from facilitator.agenda import HomeReflectionPhase, Role, Text
 from facilitator.i18n import N_
 from facilitator.store import reflections
 from facilitator.store.db import session_scope

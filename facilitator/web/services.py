@@ -8,7 +8,6 @@ from sqlalchemy import Engine
 from starlette.requests import HTTPConnection
 
 from facilitator.clock import Clock
-from facilitator.live.hub import Hub
 from facilitator.live.rooms import Rooms
 from facilitator.rendering import Renderer
 from facilitator.settings import Settings
@@ -18,7 +17,6 @@ from facilitator.settings import Settings
 class Services:
     settings: Settings
     engine: Engine
-    hub: Hub
     rooms: Rooms
     renderer: Renderer
     clock: Clock

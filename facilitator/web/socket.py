@@ -20,13 +20,14 @@ from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from facilitator import i18n
-from facilitator.core import workshop as core
-from facilitator.core.actors import Actor, Role
+from facilitator.agenda import Role
+from facilitator.core.actors import Actor
 from facilitator.core.board_messages import ParticipantAnonymised
 from facilitator.core.errors import Refusal
+from facilitator.core.workshop import Event
 from facilitator.live.outbox import Outbox
 from facilitator.live.room import Accepted, Room
-from facilitator.store import workshops as store
+from facilitator.store import workshops
 from facilitator.store.db import session_scope
 from facilitator.store.tables import Workshop
 from facilitator.web.auth import actor_for
@@ -79,7 +80,7 @@ def _authenticate(
     app: Services, websocket: WebSocket, workshop_id: str
 ) -> tuple[Workshop, Actor] | int:
     with session_scope(app.engine) as session:
-        row = store.get_workshop(session, workshop_id=workshop_id)
+        row = workshops.get_workshop(session, workshop_id=workshop_id)
         if row is None:
             return CLOSE_NOT_FOUND
         actor = actor_for(websocket, session, row)
@@ -167,7 +168,7 @@ class Connection:
             self.outbox.put(self._encoded(seq, event))
             self.sent_seq = seq
 
-    def _encoded(self, seq: int, event: core.Event) -> Message:
+    def _encoded(self, seq: int, event: Event) -> Message:
         # One message per audience, shared by its sockets (ASGI servers only read it).
         # Redaction reads the room's state now, so the cache is keyed by that state too.
         def encode() -> Message:

@@ -16,16 +16,15 @@ from facilitator.agenda import (
     IndividualPhase,
     Phase,
     PlenumPhase,
+    Role,
     Text,
     VotePhase,
 )
 from facilitator.agenda import Role as AgendaRole
 from facilitator.core import board_rules
-from facilitator.core.actors import FACILITATOR, Actor, Role
+from facilitator.core.actors import FACILITATOR, Actor
 from facilitator.core.board import BoardState, decide, evolve
 from facilitator.core.board_messages import (
-    BOARD_COMMANDS,
-    BOARD_EVENTS,
     AssignTheme,
     BoardCommand,
     BoardEvent,
@@ -47,6 +46,7 @@ from facilitator.core.board_messages import (
     Vote,
 )
 from facilitator.core.errors import Refusal
+from facilitator.core.workshop import COMMANDS, EVENTS
 from tests.core.decisions import accepted, folded, refused
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -822,20 +822,20 @@ def test_every_event_survives_a_trip_through_json_and_replays_to_the_same_state(
     events = _a_whole_session()
     kinds = {event.type for event in events} | {"participant_joined"}
     assert len(kinds) == 15
-    again = [BOARD_EVENTS.validate_json(BOARD_EVENTS.dump_json(event)) for event in events]
+    again = [EVENTS.validate_json(EVENTS.dump_json(event)) for event in events]
     assert again == events
     assert fold(joined(), again) == fold(joined(), events)
 
 
 def test_commands_parse_from_the_wire_on_their_type_and_reject_strays() -> None:
-    assert BOARD_COMMANDS.validate_python({"type": "vote", "idea": "a"}) == Vote(idea="a")
-    post = BOARD_COMMANDS.validate_json('{"type": "post_idea", "text": "hi"}')
+    assert COMMANDS.validate_python({"type": "vote", "idea": "a"}) == Vote(idea="a")
+    post = COMMANDS.validate_json('{"type": "post_idea", "text": "hi"}')
     assert post == PostIdea(text="hi", anonymous=False)
-    theme = BOARD_COMMANDS.validate_python({"type": "create_theme", "name": "T"})
+    theme = COMMANDS.validate_python({"type": "create_theme", "name": "T"})
     assert theme == CreateTheme(name="T", board=None)
     for bad in ({"type": "vote"}, {"type": "vote", "idea": "a", "n": 2}, {"type": "nope"}):
         with pytest.raises(ValidationError):
-            BOARD_COMMANDS.validate_python(bad)
+            COMMANDS.validate_python(bad)
 
 
 def test_an_idea_posted_event_carries_its_author_even_when_anonymous() -> None:

@@ -17,23 +17,22 @@ from facilitator.agenda import (
     LeaderTriagePhase,
     Phase,
     PlenumPhase,
+    Role,
     Text,
     VotePhase,
 )
 from facilitator.core import board_messages, catalogue_messages, commands, events
-from facilitator.core.actors import FACILITATOR, Actor, Role
+from facilitator.core.actors import FACILITATOR, Actor
 from facilitator.core.catalogue import (
     CatalogueState,
-    Change,
     Entry,
+    Revision,
     Verdict,
     decide,
     evolve,
     on_enter,
 )
 from facilitator.core.catalogue_messages import (
-    CATALOGUE_COMMANDS,
-    CATALOGUE_EVENTS,
     AskQuestion,
     CatalogueCommand,
     CatalogueEvent,
@@ -48,6 +47,7 @@ from facilitator.core.catalogue_messages import (
 )
 from facilitator.core.catalogue_state import period_key
 from facilitator.core.errors import Refusal
+from facilitator.core.workshop import COMMANDS, EVENTS
 from tests.core.decisions import accepted, folded, refused
 
 T0 = datetime(2027, 1, 20, 9, 0, tzinfo=UTC)
@@ -325,7 +325,7 @@ def test_every_verdict_can_be_given_and_changed() -> None:
 
 def test_the_facilitator_triages_too_as_the_facilitator() -> None:
     state = run(imported(), TRIAGE, Triage(entry="a", field="priority", value=1), FACILITATOR)
-    assert state.entries["a"].history == (Change("priority", 1, "facilitator", T0),)
+    assert state.entries["a"].history == (Revision("priority", 1, "facilitator", T0),)
 
 
 def test_triage_events_carry_the_clock_they_are_given() -> None:
@@ -458,7 +458,7 @@ def test_none_clears_a_field_other_than_the_verdict(
     state = triaged(a={field: value})
     state = run(state, TRIAGE, Triage(entry="a", field=field, value=None), OLE)
     assert getattr(state.entries["a"], field) == cleared
-    assert state.entries["a"].history[-1] == Change(field, cleared, "ole", T0)
+    assert state.entries["a"].history[-1] == Revision(field, cleared, "ole", T0)
 
 
 @pytest.mark.parametrize(
@@ -509,7 +509,7 @@ def test_two_leaders_writing_the_same_field_the_last_wins_and_both_are_in_histor
     state = run(state, TRIAGE, Triage(entry="a", field="priority", value=5), OLE, now=later)
     a = state.entries["a"]
     assert a.priority == 5
-    assert a.history == (Change("priority", 1, "lea", T0), Change("priority", 5, "ole", later))
+    assert a.history == (Revision("priority", 1, "lea", T0), Revision("priority", 5, "ole", later))
 
 
 VALID: dict[str, st.SearchStrategy[TriageValue]] = {
@@ -810,8 +810,8 @@ def test_catalogue_message_types_are_distinct_from_every_other_message_type() ->
     ],
 )
 def test_commands_parse_from_the_wire_and_back(raw: str) -> None:
-    command = CATALOGUE_COMMANDS.validate_json(raw)
-    assert CATALOGUE_COMMANDS.validate_json(CATALOGUE_COMMANDS.dump_json(command)) == command
+    command = COMMANDS.validate_json(raw)
+    assert COMMANDS.validate_json(COMMANDS.dump_json(command)) == command
 
 
 @pytest.mark.parametrize(
@@ -826,7 +826,7 @@ def test_commands_parse_from_the_wire_and_back(raw: str) -> None:
 )
 def test_malformed_commands_do_not_parse(raw: str) -> None:
     with pytest.raises(ValidationError):
-        CATALOGUE_COMMANDS.validate_json(raw)
+        COMMANDS.validate_json(raw)
 
 
 def test_replaying_the_journal_from_json_rebuilds_the_same_state() -> None:
@@ -847,7 +847,7 @@ def test_replaying_the_journal_from_json_rebuilds_the_same_state() -> None:
         state = fold(state, answer)
     replayed = fold(
         CatalogueState.empty(),
-        (CATALOGUE_EVENTS.validate_json(CATALOGUE_EVENTS.dump_json(event)) for event in journal),
+        (EVENTS.validate_json(EVENTS.dump_json(event)) for event in journal),
     )
     assert replayed == state
 

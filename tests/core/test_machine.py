@@ -5,7 +5,8 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from facilitator.core.actors import FACILITATOR, Actor, Role
+from facilitator.agenda import Role
+from facilitator.core.actors import FACILITATOR, Actor
 from facilitator.core.commands import (
     End,
     Extend,

@@ -5,31 +5,31 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from facilitator.agenda import Agenda
-from facilitator.core import workshop as core
 from facilitator.core.actors import FACILITATOR
 from facilitator.core.board_messages import CreateTheme
 from facilitator.core.catalogue_messages import ImportedEntry
 from facilitator.core.commands import JumpTo, Start
 from facilitator.core.errors import Refusal
+from facilitator.core.workshop import WorkshopState, catalogue_needs, decide, fold
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
 
 
-def started(agenda: Agenda) -> core.WorkshopState:
-    state = core.WorkshopState.initial([p.minutes for p in agenda.phases])
-    events = core.decide(state, agenda, Start(), FACILITATOR, NOW, "s")
+def started(agenda: Agenda) -> WorkshopState:
+    state = WorkshopState.initial([p.minutes for p in agenda.phases])
+    events = decide(state, agenda, Start(), FACILITATOR, NOW, "s")
     assert not isinstance(events, Refusal)
-    return core.fold(state, events)
+    return fold(state, events)
 
 
 def test_a_theme_on_a_board_the_agenda_does_not_have_is_refused(agenda: Agenda) -> None:
     state = started(agenda)
-    refusal = core.decide(
+    refusal = decide(
         state, agenda, CreateTheme(name="Service", board="nowhere"), FACILITATOR, NOW, "t"
     )
     assert isinstance(refusal, Refusal) and refusal.code == "no_board"
     assert refusal.render() == "There is no board nowhere."
-    known = core.decide(
+    known = decide(
         state, agenda, CreateTheme(name="Service", board=agenda.boards[0]), FACILITATOR, NOW, "t"
     )
     assert not isinstance(known, Refusal)
@@ -40,20 +40,21 @@ def test_entering_a_catalogue_phase_imports_its_source_once(programme) -> None: 
     triage = [i for i, p in enumerate(agenda.phases) if p.kind == "leader_triage"]
     sources = {"staff-day-1": [ImportedEntry(id="w:i1", text="Én indgang", origin="staff-day-1")]}
     state = started(agenda)
-    assert core.catalogue_needs(state, agenda) == {"staff-day-1"}
-    first = core.decide(state, agenda, JumpTo(phase=triage[0]), FACILITATOR, NOW, "j", sources)
+    assert catalogue_needs(state, agenda) == {"staff-day-1"}
+    first = decide(state, agenda, JumpTo(phase=triage[0]), FACILITATOR, NOW, "j", sources)
     assert not isinstance(first, Refusal)
     assert [e.type for e in first] == ["phase_changed", "catalogue_imported"]
-    state = core.fold(state, first)
+    state = fold(state, first)
     assert list(state.catalogue.entries) == ["w:i1"]
-    assert core.catalogue_needs(state, agenda) == set()
-    again = core.decide(state, agenda, JumpTo(phase=triage[1]), FACILITATOR, NOW, "k", sources)
+    assert catalogue_needs(state, agenda) == set()
+    again = decide(state, agenda, JumpTo(phase=triage[1]), FACILITATOR, NOW, "k", sources)
     assert not isinstance(again, Refusal)
     assert [e.type for e in again] == ["phase_changed"]
 
 
 def test_anonymising_a_member_keeps_their_ideas_and_is_journaled_once(agenda: Agenda) -> None:
-    from facilitator.core.actors import Actor, Role
+    from facilitator.agenda import Role
+    from facilitator.core.actors import Actor
     from facilitator.core.board_messages import AnonymiseParticipant, Join, PostIdea
 
     anna = Actor(Role.PARTICIPANT, "anna")
@@ -64,20 +65,16 @@ def test_anonymising_a_member_keeps_their_ideas_and_is_journaled_once(agenda: Ag
         (JumpTo(phase=group_work), FACILITATOR, "j"),
         (PostIdea(text="Én indgang"), anna, "idea"),
     ):
-        events = core.decide(state, agenda, command, actor, NOW, cid)
+        events = decide(state, agenda, command, actor, NOW, cid)
         assert not isinstance(events, Refusal), events
-        state = core.fold(state, events)
-    denied = core.decide(state, agenda, AnonymiseParticipant(participant="anna"), anna, NOW, "x")
+        state = fold(state, events)
+    denied = decide(state, agenda, AnonymiseParticipant(participant="anna"), anna, NOW, "x")
     assert isinstance(denied, Refusal) and denied.code == "forbidden"
-    erased = core.decide(
-        state, agenda, AnonymiseParticipant(participant="anna"), FACILITATOR, NOW, "a"
-    )
+    erased = decide(state, agenda, AnonymiseParticipant(participant="anna"), FACILITATOR, NOW, "a")
     assert not isinstance(erased, Refusal)
-    state = core.fold(state, erased)
+    state = fold(state, erased)
     member = state.board.members["anna"]
     assert (member.name, member.department, member.anonymised) == ("Anonym", "", True)
     assert state.board.ideas["idea"].text == "Én indgang" and state.board.ideas["idea"].anonymous
-    twice = core.decide(
-        state, agenda, AnonymiseParticipant(participant="anna"), FACILITATOR, NOW, "b"
-    )
+    twice = decide(state, agenda, AnonymiseParticipant(participant="anna"), FACILITATOR, NOW, "b")
     assert isinstance(twice, Refusal) and twice.code == "unchanged"

@@ -5,24 +5,22 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from facilitator.agenda import Agenda
-from facilitator.core import workshop as core
 from facilitator.core.actors import FACILITATOR
 from facilitator.core.commands import Extend, Pause, Start
 from facilitator.core.errors import Refusal
 from facilitator.core.machine import Status
+from facilitator.core.workshop import WorkshopState
 from facilitator.live.careful import CarefulPath
 from facilitator.live.changes import Accepted, Submitted
-from facilitator.store import workshops as store
+from facilitator.store import workshops
 from facilitator.store.db import session_scope
 from tests.conftest import FakeClock
 
 
-def new_workshop(
-    engine: Engine, agenda: Agenda, clock: FakeClock
-) -> tuple[str, core.WorkshopState]:
+def new_workshop(engine: Engine, agenda: Agenda, clock: FakeClock) -> tuple[str, WorkshopState]:
     with session_scope(engine) as session:
-        row = store.create_workshop(session, agenda=agenda, now=clock())
-        return row.id, store.restore(session, workshop=row)
+        row = workshops.create_workshop(session, agenda=agenda, now=clock())
+        return row.id, workshops.restore(session, workshop=row)
 
 
 def test_a_decision_on_a_stale_state_folds_in_what_was_written_first_and_then_decides(

@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import json
 import os
-import secrets
 import socket
 import subprocess
 import sys
@@ -56,7 +55,6 @@ def servers(database_url: str, data_dir: Path, count: int) -> Iterator[list[str]
         **os.environ,
         "FACILITATOR_DATABASE_URL": database_url,
         "FACILITATOR_BROKER_URL": REDIS,
-        "FACILITATOR_SECRET_KEY": secrets.token_urlsafe(32),  # one secret, not one each
     }
     started: list[tuple[subprocess.Popen[bytes], str, Path]] = []
     try:

@@ -6,14 +6,14 @@ import json
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from facilitator.agenda import Agenda
-from facilitator.core.actors import FACILITATOR, Actor, Role
+from facilitator.agenda import Agenda, Role
+from facilitator.core.actors import FACILITATOR, Actor
 from facilitator.core.commands import Extend, Next, Pause, Start
 from facilitator.core.errors import Refusal
 from facilitator.core.machine import Status
 from facilitator.live.memory_hub import MemoryHub
 from facilitator.live.room import Accepted, Room, channel
-from facilitator.store import workshops as store
+from facilitator.store import workshops
 from facilitator.store.committer import Committer
 from facilitator.store.db import session_scope
 from facilitator.store.tables import JournalEntry
@@ -22,7 +22,7 @@ from tests.conftest import FakeClock
 
 def new_room(engine: Engine, agenda: Agenda, clock: FakeClock, hub: MemoryHub) -> Room:
     with session_scope(engine) as session:
-        row = store.create_workshop(session, agenda=agenda, now=clock())
+        row = workshops.create_workshop(session, agenda=agenda, now=clock())
     return Room.load(row.id, engine=engine, hub=hub, clock=clock)
 
 
@@ -161,7 +161,7 @@ async def test_listeners_hear_of_a_change_once_committed_and_its_sender_once_it_
     engine: Engine, agenda: Agenda, clock: FakeClock
 ) -> None:
     with session_scope(engine) as session:
-        row = store.create_workshop(session, agenda=agenda, now=clock())
+        row = workshops.create_workshop(session, agenda=agenda, now=clock())
     disk = SlowDisk(engine)
     room = Room.load(row.id, engine=engine, hub=MemoryHub(), clock=clock, committer=disk)
     ear = Ear(room)

@@ -13,7 +13,7 @@ from facilitator.agenda import Agenda
 from facilitator.live.memory_hub import MemoryHub, Subscription
 from facilitator.live.room import WorkshopNotFound, channel
 from facilitator.live.rooms import Rooms
-from facilitator.store import workshops as store
+from facilitator.store import workshops
 from facilitator.store.db import session_scope
 from tests.conftest import FakeClock
 
@@ -39,8 +39,8 @@ async def test_a_room_that_is_slow_to_subscribe_keeps_no_other_room_from_loading
     engine: Engine, agenda: Agenda, clock: FakeClock
 ) -> None:
     with session_scope(engine) as session:
-        slow = store.create_workshop(session, agenda=agenda, now=clock()).id
-        quick = store.create_workshop(session, agenda=agenda, now=clock()).id
+        slow = workshops.create_workshop(session, agenda=agenda, now=clock()).id
+        quick = workshops.create_workshop(session, agenda=agenda, now=clock()).id
     hub = SlowHub(channel(slow))
     rooms = Rooms(engine=engine, hub=hub, clock=clock)
     try:

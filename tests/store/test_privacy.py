@@ -3,33 +3,32 @@ from __future__ import annotations
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from facilitator.agenda import Programme
-from facilitator.core import workshop as core
-from facilitator.core.actors import FACILITATOR, Actor, Role
+from facilitator.agenda import Programme, Role
+from facilitator.core.actors import FACILITATOR, Actor
 from facilitator.core.board_messages import Join, PostIdea
 from facilitator.core.commands import JumpTo, Start
 from facilitator.core.errors import Refusal
-from facilitator.store import privacy, reflections
-from facilitator.store import workshops as store
+from facilitator.core.workshop import Command, decide, fold
+from facilitator.store import privacy, reflections, workshops
 from facilitator.store.db import session_scope
 from facilitator.store.programmes import create_programme
 from facilitator.store.tables import Participant
 from tests.conftest import FakeClock
 
 
-def run(engine: Engine, workshop_id: str, command: core.Command, actor: Actor, cid: str) -> None:
+def run(engine: Engine, workshop_id: str, command: Command, actor: Actor, cid: str) -> None:
     with session_scope(engine) as session:
-        row = store.get_workshop(session, workshop_id=workshop_id)
+        row = workshops.get_workshop(session, workshop_id=workshop_id)
         assert row is not None
-        before = store.restore(session, workshop=row)
-        events = core.decide(before, store.agenda_of(row), command, actor, row.created_at, cid)
+        before = workshops.restore(session, workshop=row)
+        events = decide(before, workshops.agenda_of(row), command, actor, row.created_at, cid)
         assert not isinstance(events, Refusal), events
-        store.record(
+        workshops.record(
             session.connection(),
             workshop_id=row.id,
             seq=row.seq,
             before=before,
-            after=core.fold(before, events),
+            after=fold(before, events),
             events=events,
             actor=actor,
             client_id=cid,
@@ -60,7 +59,7 @@ def test_anonymising_keeps_the_ideas_without_the_name_everywhere(
     run(engine, day1, PostIdea(text="Én indgang"), anna, "idea")
     with session_scope(engine) as session:
         person = session.get(Participant, "anna")
-        workshop = store.get_workshop(session, workshop_id=day1)
+        workshop = workshops.get_workshop(session, workshop_id=day1)
         assert person is not None and workshop is not None
         reflection = reflections.reflection_for(
             session,
@@ -79,9 +78,9 @@ def test_anonymising_keeps_the_ideas_without_the_name_everywhere(
         assert privacy.anonymise(session, participant_id="anna") == {day1: "anna"}
 
     with session_scope(engine) as session:
-        row = store.get_workshop(session, workshop_id=day1)
+        row = workshops.get_workshop(session, workshop_id=day1)
         assert row is not None
-        state = store.restore(session, workshop=row)
+        state = workshops.restore(session, workshop=row)
         person = session.get(Participant, "anna")
         assert person is not None and person.token != "t-anna"
         texts = [r.text for r in session.exec(select(reflections.Reflection))]

@@ -7,11 +7,12 @@ from sqlalchemy import Engine, inspect
 from sqlmodel import SQLModel, select
 
 from facilitator.agenda import Agenda
-from facilitator.core import workshop as core
+from facilitator.core import machine
 from facilitator.core.actors import FACILITATOR
 from facilitator.core.commands import Extend, MachineCommand, Next, Pause, Start
 from facilitator.core.errors import Refusal
-from facilitator.store import workshops as store
+from facilitator.core.workshop import WorkshopState, decide, fold
+from facilitator.store import workshops
 from facilitator.store.db import session_scope
 from facilitator.store.migrate import upgrade
 from facilitator.store.tables import JournalEntry, Receipt
@@ -22,17 +23,17 @@ def apply(
     engine: Engine, workshop_id: str, command: MachineCommand, clock: FakeClock, client_id: str
 ) -> int:
     with session_scope(engine) as session:
-        row = store.get_workshop(session, workshop_id=workshop_id)
+        row = workshops.get_workshop(session, workshop_id=workshop_id)
         assert row is not None
-        before = store.restore(session, workshop=row)
-        events = core.machine.decide(before.machine, command, FACILITATOR, clock())
+        before = workshops.restore(session, workshop=row)
+        events = machine.decide(before.machine, command, FACILITATOR, clock())
         assert not isinstance(events, Refusal)
-        return store.record(
+        return workshops.record(
             session.connection(),
             workshop_id=workshop_id,
             seq=row.seq,
             before=before,
-            after=core.fold(before, events),
+            after=fold(before, events),
             events=events,
             actor=FACILITATOR,
             client_id=client_id,
@@ -40,11 +41,11 @@ def apply(
         )
 
 
-def restored(engine: Engine, workshop_id: str) -> core.WorkshopState:
+def restored(engine: Engine, workshop_id: str) -> WorkshopState:
     with session_scope(engine) as session:
-        row = store.get_workshop(session, workshop_id=workshop_id)
+        row = workshops.get_workshop(session, workshop_id=workshop_id)
         assert row is not None
-        return store.restore(session, workshop=row)
+        return workshops.restore(session, workshop=row)
 
 
 def test_the_migrations_build_exactly_the_tables_the_code_declares(engine: Engine) -> None:
@@ -62,29 +63,29 @@ def test_a_new_workshop_restores_to_the_lobby_with_the_agenda_snapshot(
     engine: Engine, agenda: Agenda, clock: FakeClock
 ) -> None:
     with session_scope(engine) as session:
-        row = store.create_workshop(session, agenda=agenda, now=clock())
+        row = workshops.create_workshop(session, agenda=agenda, now=clock())
     state = restored(engine, row.id)
-    assert state == core.WorkshopState.initial([p.minutes for p in agenda.phases])
+    assert state == WorkshopState.initial([p.minutes for p in agenda.phases])
     with session_scope(engine) as session:
-        loaded = store.get_workshop(session, workshop_id=row.id)
+        loaded = workshops.get_workshop(session, workshop_id=row.id)
         assert loaded is not None
-        assert store.agenda_of(loaded) == agenda
-        assert store.workshop_by_join_code(session, code=row.join_code.lower()) == loaded
+        assert workshops.agenda_of(loaded) == agenda
+        assert workshops.workshop_by_join_code(session, code=row.join_code.lower()) == loaded
 
 
 def test_a_recorded_change_restores_to_exactly_the_same_state(
     engine: Engine, agenda: Agenda, clock: FakeClock
 ) -> None:
     with session_scope(engine) as session:
-        row = store.create_workshop(session, agenda=agenda, now=clock())
-    expected = core.WorkshopState.initial([p.minutes for p in agenda.phases])
+        row = workshops.create_workshop(session, agenda=agenda, now=clock())
+    expected = WorkshopState.initial([p.minutes for p in agenda.phases])
     script: list[MachineCommand] = [Start(), Extend(minutes=3), Next(), Pause()]
     for number, command in enumerate(script):
         clock.advance(95.5)
         apply(engine, row.id, command, clock, f"c{number}")
-        decided = core.decide(expected, agenda, command, FACILITATOR, clock(), "x")
+        decided = decide(expected, agenda, command, FACILITATOR, clock(), "x")
         assert not isinstance(decided, Refusal)
-        expected = core.fold(expected, decided)
+        expected = fold(expected, decided)
     assert restored(engine, row.id) == expected
 
 
@@ -92,37 +93,37 @@ def test_the_journal_is_gap_free_and_written_with_each_change(
     engine: Engine, agenda: Agenda, clock: FakeClock
 ) -> None:
     with session_scope(engine) as session:
-        row = store.create_workshop(session, agenda=agenda, now=clock())
+        row = workshops.create_workshop(session, agenda=agenda, now=clock())
     last = apply(engine, row.id, Start(), clock, "a")
     last = apply(engine, row.id, Next(), clock, "b")
     with session_scope(engine) as session:
         seqs = session.exec(select(JournalEntry.seq).where(JournalEntry.workshop_id == row.id))
         assert sorted(seqs) == list(range(1, last + 1))
-        events = store.events_since(session, workshop_id=row.id, after=0)
+        events = workshops.events_since(session, workshop_id=row.id, after=0)
         assert [(seq, e.type) for seq, e in events] == [
             (1, "workshop_started"),
             (2, "phase_changed"),
             (3, "phase_changed"),
         ]
-        assert store.events_since(session, workshop_id=row.id, after=last) == []
+        assert workshops.events_since(session, workshop_id=row.id, after=last) == []
 
 
 def test_a_stale_writer_is_stopped_and_nothing_it_wrote_is_kept(
     engine: Engine, agenda: Agenda, clock: FakeClock
 ) -> None:
     with session_scope(engine) as session:
-        row = store.create_workshop(session, agenda=agenda, now=clock())
+        row = workshops.create_workshop(session, agenda=agenda, now=clock())
     initial = restored(engine, row.id)
     apply(engine, row.id, Start(), clock, "first")
-    events = core.decide(initial, agenda, Start(), FACILITATOR, clock(), "x")
+    events = decide(initial, agenda, Start(), FACILITATOR, clock(), "x")
     assert not isinstance(events, Refusal)
-    with pytest.raises(store.StaleWriter), session_scope(engine) as session:
-        store.record(
+    with pytest.raises(workshops.StaleWriter), session_scope(engine) as session:
+        workshops.record(
             session.connection(),
             workshop_id=row.id,
             seq=0,  # what the stale process believes
             before=initial,
-            after=core.fold(initial, events),
+            after=fold(initial, events),
             events=events,
             actor=FACILITATOR,
             client_id="second",
@@ -137,7 +138,7 @@ def test_a_client_id_is_recorded_once_per_workshop(
     engine: Engine, agenda: Agenda, clock: FakeClock
 ) -> None:
     with session_scope(engine) as session:
-        row = store.create_workshop(session, agenda=agenda, now=clock())
+        row = workshops.create_workshop(session, agenda=agenda, now=clock())
     apply(engine, row.id, Start(), clock, "same")
     with pytest.raises(Exception, match=r"(?i)unique|duplicate"):
         apply(engine, row.id, Next(), clock, "same")

@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from facilitator.agenda import Agenda, GroupWorkPhase, IndividualPhase, Phase, VotePhase
-from facilitator.core.actors import Actor, Role
+from facilitator.agenda import Agenda, GroupWorkPhase, Phase, Role, VotePhase
+from facilitator.core import board_rules as rules
+from facilitator.core.actors import Actor
 from facilitator.core.board import BoardState, Idea
 from facilitator.core.workshop import WorkshopState
 
@@ -29,20 +30,11 @@ class IdeaRow:
     hidden: bool
 
 
-def board_of(phase: Phase | None) -> str | None:
-    if isinstance(phase, GroupWorkPhase | VotePhase):
-        return phase.board
-    if isinstance(phase, IndividualPhase):
-        return phase.board
-    return None
-
-
 def can_post(phase: Phase | None, viewer: Actor) -> bool:
-    if isinstance(phase, GroupWorkPhase | IndividualPhase) and board_of(phase):
-        return viewer.role is Role.FACILITATOR or viewer.role.value in {
-            a.value for a in phase.actors
-        }
-    return False
+    """Whether the phase takes this viewer's ideas: the core's own rule, a pause aside."""
+    if phase is None or rules.writable_board(phase) is None:
+        return False
+    return viewer.is_facilitator or rules.may_contribute(phase, viewer, paused=False) is None
 
 
 def view_group(state: WorkshopState, agenda: Agenda, viewer: Actor) -> str | None:
@@ -58,7 +50,7 @@ def board_context(
 ) -> dict[str, Any]:
     board = state.board
     phase = state.current_phase(agenda)
-    key = board_of(phase)
+    key = rules.shown_board(phase)
     staff = viewer.role is Role.FACILITATOR
     tally: dict[str, int] | None = None
     vote: dict[str, Any] | None = None

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from facilitator.agenda import Agenda, GroupWorkPhase, LeaderPanelPhase, LeaderTriagePhase
-from facilitator.core.actors import Actor, Role
+from facilitator.agenda import Agenda, GroupWorkPhase, LeaderPanelPhase, LeaderTriagePhase, Role
+from facilitator.core.actors import Actor
 from facilitator.core.catalogue import CatalogueState, Entry, Verdict
 from facilitator.core.workshop import WorkshopState
 from facilitator.i18n import N_, gettext

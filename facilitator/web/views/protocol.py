@@ -14,8 +14,8 @@ from typing import Any
 
 from typing_extensions import TypeIs
 
-from facilitator.agenda import Agenda, VotePhase
-from facilitator.core.actors import Actor, Role
+from facilitator.agenda import Agenda, Role, VotePhase
+from facilitator.core.actors import Actor
 from facilitator.core.board import BoardState, Idea
 from facilitator.core.board_messages import (
     IdeaDeleted,

@@ -10,8 +10,8 @@ from typing import Any
 
 import segno
 
-from facilitator.agenda import GroupWorkPhase, Text
-from facilitator.core.actors import Actor, Role
+from facilitator.agenda import GroupWorkPhase, Role, Text
+from facilitator.core.actors import Actor
 from facilitator.live.room import Room
 from facilitator.store import reflections
 from facilitator.store.db import session_scope

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from facilitator.agenda import Agenda
-from facilitator.core import workshop as core
-from facilitator.core.actors import FACILITATOR, Actor, Role
+from facilitator.agenda import Agenda, Role
+from facilitator.core.actors import FACILITATOR, Actor
 from facilitator.core.board_messages import HideIdea, Join, PostIdea, UnhideIdea
 from facilitator.core.commands import JumpTo, Start
 from facilitator.core.errors import Refusal
+from facilitator.core.workshop import Command, Event, WorkshopState, decide, fold
 from facilitator.web.views.protocol import redact, snapshot
 
 NOW = datetime(2026, 11, 23, 10, tzinfo=UTC)
@@ -18,14 +18,14 @@ BO = Actor(Role.PARTICIPANT, "bo")
 
 
 def play(
-    agenda: Agenda, steps: list[tuple[core.Command, Actor, str]]
-) -> tuple[core.WorkshopState, list[core.Event]]:
-    state = core.WorkshopState.initial([p.minutes for p in agenda.phases])
-    journal: list[core.Event] = []
+    agenda: Agenda, steps: list[tuple[Command, Actor, str]]
+) -> tuple[WorkshopState, list[Event]]:
+    state = WorkshopState.initial([p.minutes for p in agenda.phases])
+    journal: list[Event] = []
     for command, actor, command_id in steps:
-        events = core.decide(state, agenda, command, actor, NOW, command_id)
+        events = decide(state, agenda, command, actor, NOW, command_id)
         assert not isinstance(events, Refusal), events
-        state = core.fold(state, events)
+        state = fold(state, events)
         journal += events
     return state, journal
 
