@@ -1,10 +1,10 @@
-"""What a command becomes on its way through a room: a decided change, the move it makes,
-and the answer its sender gets."""
+"""What a command becomes on its way through a room: submitted, decided, written, and the
+move the room makes once it is committed."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,8 +18,8 @@ from facilitator.store import workshops
 
 MOVES = frozenset({"start", "next", "previous", "jump"})  # commands that enter a phase
 
-# Rows the edge writes in the same transaction as the command (e.g. a participant's token).
-AlsoWrite = Callable[[Session], None]
+# Rows the edge writes in the same transaction as the command (e.g. a new participant's).
+ExtraRows = Callable[[Session], None]
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class Submitted:
     command: Command
     actor: Actor
     client_id: str | None
-    also: AlsoWrite | None = None
+    extra_rows: ExtraRows | None = None
 
 
 @dataclass(frozen=True)
@@ -53,10 +53,27 @@ class Moved:
     seq: int
     events: list[tuple[int, Event]]
     restored: bool = False  # a fresh restore: the history in memory no longer connects
+    # Participant id → the home reflection they share with their group, read again when
+    # people joined (it comes with their row); None: unchanged.
+    shared: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True)
-class Change:
+class Written:
+    """A command's answer for its sender, and the room's move (None: it stays)."""
+
+    outcome: Outcome
+    moved: Moved | None
+
+    @property
+    def new_seq(self) -> int | None:
+        """The seq this command wrote up to; None if it wrote nothing (refused, replayed)."""
+        fresh = isinstance(self.outcome, Accepted) and not self.outcome.replayed
+        return self.outcome.seq if isinstance(self.outcome, Accepted) and fresh else None
+
+
+@dataclass(frozen=True)
+class Decided:
     """A decided command, ready to be written, and what the room becomes once it is."""
 
     workshop_id: str

@@ -1,17 +1,11 @@
-"""A room is one live workshop in this process: apply → persist → fan out → publish, in order.
+"""A room is one live workshop in this process: decide and write → tell → publish → answer.
 
-Commands are applied one at a time (an asyncio lock). Most are decided on the event loop
-against the room's state and written as one short transaction (rows, journal entries and
-receipt; ``store.committer``) that only succeeds if nobody else wrote first. Whatever that
-quick path cannot settle alone (a refusal, which may come from a stale state or be a retry
-answered before; a write another process beat; a command that reads earlier workshops or
-writes rows of its own) is decided again in a worker thread (``live.careful``).
-
-Only after the commit does the room's state move on, on the event loop, and at once the
-room hands the news to every socket of this process that listens to it (each turns it into
-what its viewer may see, encoded once per audience). Then the hub hears the new seq, for the
-other processes; the room follows the hub in turn and catches up when others wrote. Last,
-once the change is on disk (``Committer.durable``), the sender gets its answer.
+Commands are applied one at a time (an asyncio lock). The room's ``Writer`` decides each and
+commits it (``live.writer``); only after the commit does the room's state move on, on the
+event loop, and at once the room tells every socket of this process that listens to it (each
+turns it into what its viewer may see). Then the hub hears the new seq, for the other
+processes; the room follows the hub in turn and catches up when others wrote. Last, once the
+change is on disk, the sender gets its answer.
 """
 
 from __future__ import annotations
@@ -22,30 +16,27 @@ import json
 import logging
 import uuid
 from collections import Counter, deque
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Protocol, TypeVar, cast
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
 
 from facilitator.agenda import Agenda
 from facilitator.clock import Clock
 from facilitator.core.actors import Actor
-from facilitator.core.errors import Refusal
-from facilitator.core.workshop import Command, Event, WorkshopState, catalogue_needs, decide
-from facilitator.live.careful import RECENT, CarefulPath
+from facilitator.core.workshop import Command, Event, WorkshopState
 from facilitator.live.changes import (
-    MOVES,
     Accepted,
-    AlsoWrite,
-    Change,
+    ExtraRows,
     Moved,
     Outcome,
     Submitted,
     WorkshopNotFound,
 )
 from facilitator.live.hub import Hub
+from facilitator.live.locked import RECENT
 from facilitator.live.memory_hub import Subscription
+from facilitator.live.writer import Writer
 from facilitator.store import workshops
 from facilitator.store.committer import Committer
 from facilitator.store.db import session_scope
@@ -56,11 +47,11 @@ _ENCODED_LIMIT = 4096
 _MISSING = object()
 T = TypeVar("T")
 
-__all__ = ["Accepted", "AlsoWrite", "Outcome", "Room", "WorkshopNotFound", "channel"]
+__all__ = ["Accepted", "ExtraRows", "Outcome", "Room", "WorkshopNotFound", "channel"]
 
 
 class Listener(Protocol):
-    """A socket of this process that follows a room (``live.socket.Connection``).
+    """A socket of this process that follows a room (``web.socket.ClientSocket``).
 
     The room calls these on the event loop, right after its state has moved; they queue
     what their client should receive and return without waiting.
@@ -87,37 +78,75 @@ class Room:
         state: WorkshopState,
         seq: int,
         *,
-        engine: Engine,
+        writer: Writer,
         hub: Hub,
-        clock: Clock,
-        committer: Committer | None = None,
+        departments: Mapping[str, Mapping[str, str]] | None = None,
+        shared_reflections: Mapping[str, str] | None = None,
     ) -> None:
         self.workshop_id = workshop_id
         self.agenda = agenda
         self.state = state
         self.seq = seq
+        self._writer = writer
         self._hub = hub
-        self._clock = clock
-        self._committer = committer or Committer(engine)
-        self._careful = CarefulPath(workshop_id, agenda, engine=engine, clock=clock)
         self._lock = asyncio.Lock()
         self.recent: deque[tuple[int, Event]] = deque(maxlen=RECENT)
+        self._last_move: tuple[int, list[tuple[int, Event]]] = (-1, [])  # (from seq, events)
         # Rendered views by key, valid for one (seq, presence) state: one rendering per
         # distinct view, the same bytes for every socket that shares it.
         self._views: dict[Hashable, tuple[tuple[int, int], str]] = {}
         self._encoded: dict[tuple[int, Hashable], object] = {}
         self.online: Counter[str] = Counter()  # participant id → open sockets in this process
         self.presence_version = 0
-        self.departments: dict[str, dict[str, str]] = {}  # key → {"da": …, "en": …}
+        self.departments: Mapping[str, Mapping[str, str]] = departments or {}  # key → {da, en}
+        # Participant id → the home reflection they share with their group.
+        self.shared_reflections: Mapping[str, str] = shared_reflections or {}
         self.listeners: set[Listener] = set()
-        self.news_after = -1  # the seq before the last move …
-        self.news: list[tuple[int, Event]] = []  # … and the events it brought
         self._name = uuid.uuid4().hex  # tells this room's own notices from others' on the hub
         # Names the unbroken history this room holds in memory. A client catches up by seq
         # only within one epoch: after a restart (or an erasure) a seq it saw may have been
         # lost with a power cut and reused since (store.committer), so it gets a snapshot.
         self.epoch = uuid.uuid4().hex[:12]
         self._following: asyncio.Task[None] | None = None
+
+    @classmethod
+    def load(
+        cls,
+        workshop_id: str,
+        *,
+        engine: Engine,
+        hub: Hub,
+        clock: Clock,
+        committer: Committer | None = None,
+    ) -> Room:
+        """The room of a stored workshop (blocking: call it in a worker thread)."""
+        with session_scope(engine) as session:
+            row = workshops.get_workshop(session, workshop_id=workshop_id)
+            if row is None:
+                raise WorkshopNotFound(workshop_id)
+            state = workshops.restore(session, workshop=row)
+            agenda = workshops.agenda_of(row)
+            departments = workshops.departments_of(session, workshop=row)
+            seq = row.seq
+        writer = Writer(
+            workshop_id,
+            agenda,
+            engine=engine,
+            clock=clock,
+            committer=committer or Committer(engine),
+        )
+        return cls(
+            workshop_id,
+            agenda,
+            state,
+            seq,
+            writer=writer,
+            hub=hub,
+            departments=departments,
+            shared_reflections=writer.shared_reflections(),
+        )
+
+    # --- what the views share ---------------------------------------------------------------
 
     def rendered(
         self, key: Hashable, render: Callable[[], str], *, shows_presence: bool = False
@@ -160,93 +189,38 @@ class Room:
     def _presence_changed(self) -> None:
         # Presence is per process and shown on the facilitator's page only: wake nobody else.
         self.presence_version += 1
-        self._tell(listener for listener in self.listeners if listener.shows_presence)
+        self._notify(listener for listener in self.listeners if listener.shows_presence)
 
-    def _tell(self, listeners: Iterable[Listener], *, reset: bool = False) -> None:
+    def _notify(self, listeners: Iterable[Listener], *, reset: bool = False) -> None:
         for listener in tuple(listeners):
             try:
                 listener.reset() if reset else listener.advance()
             except Exception:  # one broken socket must not keep the news from the others
                 log.exception("a socket of workshop %s failed to follow", self.workshop_id)
 
-    @classmethod
-    def load(
-        cls,
-        workshop_id: str,
-        *,
-        engine: Engine,
-        hub: Hub,
-        clock: Clock,
-        committer: Committer | None = None,
-    ) -> Room:
-        with session_scope(engine) as session:
-            row = workshops.get_workshop(session, workshop_id=workshop_id)
-            if row is None:
-                raise WorkshopNotFound(workshop_id)
-            state = workshops.restore(session, workshop=row)
-            room = cls(
-                workshop_id,
-                workshops.agenda_of(row),
-                state,
-                row.seq,
-                engine=engine,
-                hub=hub,
-                clock=clock,
-                committer=committer,
-            )
-            room.departments = workshops.departments_of(session, workshop=row)
-            return room
-
-    # --- on the event loop ------------------------------------------------------------------
+    # --- commands -------------------------------------------------------------------------
 
     async def submit(
         self,
         command: Command,
         actor: Actor,
         client_id: str | None,
-        also: AlsoWrite | None = None,
+        extra_rows: ExtraRows | None = None,
     ) -> Outcome:
+        submitted = Submitted(command, actor, client_id, extra_rows)
         async with self._lock:
-            outcome: Outcome | None = None
-            if also is None:
-                outcome = await self._quickly(command, actor, client_id)
-            if outcome is None:
-                submitted = Submitted(command, actor, client_id, also)
-                careful, moved = await asyncio.to_thread(
-                    self._careful.apply, self.state, self.seq, submitted
-                )
-                self._move(moved)
-                outcome = careful
-        if isinstance(outcome, Accepted) and not outcome.replayed:
-            await self._hub.publish(channel(self.workshop_id), json.dumps({"seq": outcome.seq}))
-        # The sockets have the news already; the answer waits until what it rests on is on
-        # disk (store.committer). A replay may rest on another process's commit: sync again.
-        replayed = isinstance(outcome, Accepted) and outcome.replayed
-        await self._committer.durable(again=replayed)
-        return outcome
-
-    async def _quickly(
-        self, command: Command, actor: Actor, client_id: str | None
-    ) -> Accepted | None:
-        """Decide on the room's state and write, if nothing needs a closer look (else None)."""
-        if command.type in MOVES and catalogue_needs(self.state, self.agenda):
-            return None  # entering a phase may import earlier workshops' proposals
-        state, seq, now = self.state, self.seq, self._clock()
-        decided = decide(state, self.agenda, command, actor, now, client_id or uuid.uuid4().hex)
-        if isinstance(decided, Refusal):
-            return None  # perhaps a retry of an accepted command, or the state is stale
-        change = Change(self.workshop_id, seq, state, decided, actor, client_id, now)
-        try:
-            last = await self._committer.run(change.write)
-        except (workshops.StaleWriter, IntegrityError):
-            return None  # another process wrote first, or this client id has a receipt
-        self._move(change.moved())
-        return Accepted(seq=last)
+            written = await self._writer.write(self.state, self.seq, submitted)
+            self._move(written.moved)
+        if (seq := written.new_seq) is not None:
+            await self._hub.publish(channel(self.workshop_id), json.dumps({"seq": seq}))
+        # The sockets have the news already; the answer waits until it is on disk.
+        await self._writer.durable(written)
+        return written.outcome
 
     async def refresh(self) -> None:
         """Catch up with writes made by another process."""
         async with self._lock:
-            self._move(await asyncio.to_thread(self._careful.missed, self.state, self.seq))
+            self._move(await self._writer.catch_up(self.state, self.seq))
 
     async def reload(self) -> None:
         """Read everything again (after an erasure rewrote stored history), and tell the
@@ -257,11 +231,11 @@ class Room:
 
     async def _reload(self) -> None:
         async with self._lock:
-            moved = await asyncio.to_thread(self._careful.restore)
+            moved = await self._writer.restore()
             self._views.clear()
             self._encoded.clear()
             self._move(moved, quietly=True)
-            self._tell(self.listeners, reset=True)
+            self._notify(self.listeners, reset=True)
 
     def _move(self, moved: Moved | None, *, quietly: bool = False) -> None:
         if moved is None:
@@ -270,16 +244,20 @@ class Room:
             self.recent.clear()
             self.epoch = uuid.uuid4().hex[:12]
         self.recent.extend(moved.events)
-        # What this move brought: sockets that were up to date take it as it is.
-        self.news_after, self.news = (self.seq, moved.events) if not moved.restored else (-1, [])
+        self._last_move = (-1, []) if moved.restored else (self.seq, moved.events)
+        if moved.shared is not None:
+            self.shared_reflections = moved.shared
         self.state, self.seq = moved.state, moved.seq
         if not quietly:
-            self._tell(self.listeners)
+            self._notify(self.listeners)
 
     def events_after(self, seq: int) -> list[tuple[int, Event]] | None:
         """What happened after ``seq``, from memory; None if memory no longer reaches back."""
         if seq >= self.seq:
             return []
+        moved_from, events = self._last_move
+        if seq == moved_from:
+            return events  # a socket that was up to date: the last move, as it is
         if not self.recent or self.recent[0][0] > seq + 1:
             return None
         # The history is gap-free, so the wanted part starts at a known offset; it is read
@@ -309,7 +287,7 @@ class Room:
                 while True:
                     notice = _notice(await subscription.get())
                     try:
-                        await self._hear(notice, subscription)
+                        await self._on_notice(notice, subscription)
                     except Exception:  # the database may be down a moment; the next one retries
                         log.exception("workshop %s: catching up failed", self.workshop_id)
         except BaseException as exc:
@@ -317,7 +295,7 @@ class Room:
                 subscribed.set_exception(exc)
             raise
 
-    async def _hear(self, notice: dict[str, object], subscription: Subscription) -> None:
+    async def _on_notice(self, notice: dict[str, object], subscription: Subscription) -> None:
         if notice.get("reload"):
             if notice.get("room") != self._name:
                 await self._reload()

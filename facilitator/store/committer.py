@@ -1,25 +1,21 @@
 """Short write transactions, run where they finish soonest, and made durable apart.
 
-On SQLite the database is a file in this process. A command's statements and commit take a
-few tenths of a millisecond, while handing them to a worker thread and back costs another
-0.15–0.35 ms here (two thread wake-ups on a virtual machine; docs/performance.md). So on
-SQLite the write runs right on the event loop, on a connection of its own that never waits
-for the lock: when another writer holds the database (a worker thread of this process,
-another process), it gives way at once and the same write runs in a worker thread, where
-waiting is harmless. A database across the network (PostgreSQL) is always written from a
-worker thread, and its commit is durable when it returns.
+On SQLite the database is a file in this process, and a command's statements and commit take
+less time than handing them to a worker thread and back. So on SQLite the write runs right
+on the event loop, on a connection of its own that never waits for the lock: when another
+writer holds the database (a worker thread of this process, another process), it gives way
+at once and the same write runs in a worker thread, where waiting is harmless. A database
+across the network (PostgreSQL) is always written from a worker thread, and its commit is
+durable when it returns.
 
 Commit and durability are two steps on the loop's connection (``synchronous=NORMAL``): the
 commit puts the transaction in the write-ahead log, where every reader and every process
 sees it and a crash of this process cannot lose it; ``durable()`` then syncs the log to disk
 in a worker thread, one sync for every commit made while the previous one ran. The room
-tells its sockets in between and answers the sender only after ``durable()``: what was
-acknowledged survives a power cut too, and the sync (about half the write) is off the path
-to every screen (docs/decisions.md, "Durable before the answer, not before the news").
-
-The loop's connection does not checkpoint the write-ahead log itself (a checkpoint writes
-and syncs the database file, several milliseconds); every ``CHECKPOINT_EVERY`` commits a
-worker thread does it instead.
+tells its sockets in between and answers the sender only after ``durable()``, so what was
+acknowledged survives a power cut too. The loop's connection does not checkpoint the log
+itself; every ``CHECKPOINT_EVERY`` commits a worker thread does. Why, with the figures that
+decided it: docs/decisions.md and docs/performance.md.
 """
 
 from __future__ import annotations

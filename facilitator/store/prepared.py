@@ -2,11 +2,11 @@
 
 Every post and vote writes the same three statements. Run through ``Connection.execute``,
 SQLAlchemy's per-call machinery (cache key, execution context, result set-up, events) costs
-0.35 ms warm and 0.65 ms after a pause, more than SQLite's own work including the fsync
-(docs/performance.md). A ``Prepared`` statement is the same Core statement, compiled once
-per dialect with the same type conversions (JSON, UTC datetimes), run straight on the
-connection's DB-API cursor inside the caller's transaction. Database errors come out as
-SQLAlchemy's own exception classes, so callers catch ``IntegrityError`` as before.
+more than SQLite's own work (figures: docs/performance.md). A ``Prepared`` statement is the
+same Core statement, compiled once per dialect with the same type conversions (JSON, UTC
+datetimes), run straight on the connection's DB-API cursor inside the caller's transaction.
+Database errors come out as SQLAlchemy's own exception classes, so callers catch
+``IntegrityError`` as before.
 """
 
 from __future__ import annotations

@@ -80,8 +80,8 @@ def save(
     return reflection
 
 
-def brought_by(session: Session, *, participant_id: str) -> Reflection | None:
-    """The reflection a person of a later workshop brought with them."""
+def earlier_reflection(session: Session, *, participant_id: str) -> Reflection | None:
+    """The home reflection this participant wrote before this workshop (linked on joining)."""
     person = session.get(Participant, participant_id)
     if person is None or person.reflection_id is None:
         return None

@@ -1,4 +1,8 @@
-"""The tables. Rows are the truth; the journal is the timeline of how they came to be."""
+"""The tables: the workshop's clocks, people and reflections as rows, and the journal.
+
+The agenda's clocks are restored from their rows; boards and the catalogue are folded from
+the journal (docs/decisions.md, "Boards and catalogue are restored by folding the journal").
+"""
 
 from __future__ import annotations
 

@@ -27,6 +27,7 @@ from facilitator.store.db import session_scope
 from facilitator.store.tables import Participant, ProgrammeRow, Workshop
 from facilitator.web.auth import participant_token, remember
 from facilitator.web.commands import MAX_BODY
+from facilitator.web.errors import refused
 from facilitator.web.render import language_of, page
 from facilitator.web.services import Services, services
 
@@ -130,7 +131,7 @@ async def join(request: Request) -> Response:
 
     brought = request.cookies.get(f"reflection-{row.programme_id}")
 
-    def keep_token(session: Session) -> None:
+    def add_participant_row(session: Session) -> None:
         # A home reflection written on this phone comes along to the later workshop.
         reflection = reflections.by_token(session, token=brought) if brought else None
         session.add(
@@ -149,12 +150,13 @@ async def join(request: Request) -> Response:
 
     command = Join(name=fields["name"], department=fields["department"])
     actor = Actor(role, participant_id)
-    outcome = await room.submit(command, actor, participant_id, also=keep_token)
+    outcome = await room.submit(command, actor, participant_id, extra_rows=add_participant_row)
     if isinstance(outcome, Refusal):
-        message = outcome.render(lambda msgid: i18n.gettext(language, msgid))
+        error = refused(outcome)  # a name or department that will not do: 422
+        message = error.render(lambda msgid: i18n.gettext(language, msgid))
         if not _wants_json(request):
-            return _form(request, app, row, departments, fields, message, status=409)
-        return JSONResponse({"ok": False, "code": outcome.code, "error": message}, 409)
+            return _form(request, app, row, departments, fields, message, status=error.status)
+        return JSONResponse({"ok": False, "code": error.code, "error": message}, error.status)
     response: Response
     if _wants_json(request):
         response = JSONResponse(

@@ -4,7 +4,7 @@ Two faces, one loop. htmx pages (``/ws``) receive the role's HTML fragment after
 committed change. API clients (``/ws?protocol=json``, see docs/api.md) send commands and
 receive acknowledgements, per-role events with their seq, and snapshots.
 
-Each connection has a bounded outbox (``live.outbox``): a client that cannot keep up is
+Each socket has a bounded outbox (``live.outbox``): a client that cannot keep up is
 disconnected (it reconnects and resynchronises from its last seq) instead of slowing others.
 """
 
@@ -31,7 +31,8 @@ from facilitator.store import workshops
 from facilitator.store.db import session_scope
 from facilitator.store.tables import Workshop
 from facilitator.web.auth import actor_for
-from facilitator.web.commands import MAX_BODY, BadCommand, parse
+from facilitator.web.commands import MAX_BODY, parse
+from facilitator.web.errors import Malformed
 from facilitator.web.limits import BURST, TokenBucket
 from facilitator.web.services import Services, services
 from facilitator.web.views import protocol
@@ -72,8 +73,8 @@ async def workshop_socket(websocket: WebSocket, send: Send) -> None:
         websocket.headers.get("accept-language"),
         websocket.query_params.get("lang"),
     )
-    connection = Connection(websocket, send, app, room, row, actor, language, json_mode)
-    await connection.run()
+    client = ClientSocket(websocket, send, app, room, row, actor, language, json_mode)
+    await client.run()
 
 
 def _authenticate(
@@ -87,7 +88,9 @@ def _authenticate(
         return CLOSE_FORBIDDEN if actor is None else (row, actor)
 
 
-class Connection:
+class ClientSocket:
+    """One open websocket: what it has sent, and what it reads (``live.room.Listener``)."""
+
     def __init__(
         self,
         websocket: WebSocket,
@@ -139,9 +142,18 @@ class Connection:
         self.outbox.stop()
 
     def push_view(self) -> None:
-        html = live_fragments(self.app, self.room, self.row, self.actor, self.language)
+        app, room = self.app, self.room
+        html = live_fragments(
+            app.renderer,
+            room,
+            self.row,
+            self.actor,
+            self.language,
+            base_url=app.settings.base_url(),
+            now=app.clock(),
+        )
         self.send(html)
-        mine = personal_message(self.room, self.actor)
+        mine = personal_message(room.state, room.agenda, self.actor)
         if mine is not None:
             self.send(mine)
 
@@ -156,7 +168,7 @@ class Connection:
         if self.sent_seq is None:
             return
         room = self.room
-        missed = room.news if self.sent_seq == room.news_after else room.events_after(self.sent_seq)
+        missed = room.events_after(self.sent_seq)
         if missed is None:
             self.push_snapshot()
             return
@@ -264,10 +276,10 @@ class Connection:
             return
         try:
             if not isinstance(message, dict):
-                raise BadCommand()
+                raise Malformed()
             command, client_id = parse(message)
-        except BadCommand as exc:
-            self.send(self.error(exc.message, client_id))
+        except Malformed as exc:
+            self.send(self.error(exc.msgid, client_id))
             return
         try:
             outcome = await self.room.submit(command, self.actor, client_id)

@@ -24,6 +24,7 @@ class Wire:
 
 
 async def settle() -> None:
+    """Give the outbox's drain task its turns on the loop (yields, not a timed wait)."""
     for _ in range(5):
         await asyncio.sleep(0)
 

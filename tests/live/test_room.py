@@ -17,7 +17,7 @@ from facilitator.store import workshops
 from facilitator.store.committer import Committer
 from facilitator.store.db import session_scope
 from facilitator.store.tables import JournalEntry
-from tests.conftest import FakeClock
+from tests.support import FakeClock, until
 
 
 def new_room(engine: Engine, agenda: Agenda, clock: FakeClock, hub: MemoryHub) -> Room:
@@ -167,10 +167,7 @@ async def test_listeners_hear_of_a_change_once_committed_and_its_sender_once_it_
     ear = Ear(room)
     room.attach(ear, None)
     answer = asyncio.create_task(room.submit(Start(), FACILITATOR, "start"))
-    for _ in range(100):
-        if ear.heard:
-            break
-        await asyncio.sleep(0.01)
+    await until(lambda: ear.heard, "the listener never heard of the commit")
     assert ear.heard == [("advance", 2)]
     assert not answer.done()
     disk.synced.set()
@@ -218,18 +215,12 @@ async def test_a_room_hears_through_the_hub_what_another_process_wrote_and_tells
     await there.open()
     try:
         await here.submit(Start(), FACILITATOR, "start")
-        for _ in range(100):
-            if ear.heard:
-                break
-            await asyncio.sleep(0.01)
+        await until(lambda: ear.heard, "the other room never heard of the write")
         assert ear.heard == [("advance", 2)]
         assert there.state == here.state
         await here.submit(Extend(minutes=2), FACILITATOR, "more")
         await here.reload()  # an erasure there: here reads it again as well
-        for _ in range(100):
-            if len(ear.heard) == 3:
-                break
-            await asyncio.sleep(0.01)
+        await until(lambda: len(ear.heard) == 3, lambda: f"heard only {ear.heard}")
         assert ear.heard == [("advance", 2), ("advance", 3), ("reset", 3)]
     finally:
         await there.close()

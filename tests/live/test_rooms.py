@@ -15,7 +15,7 @@ from facilitator.live.room import WorkshopNotFound, channel
 from facilitator.live.rooms import Rooms
 from facilitator.store import workshops
 from facilitator.store.db import session_scope
-from tests.conftest import FakeClock
+from tests.support import FakeClock
 
 
 class SlowHub(MemoryHub):

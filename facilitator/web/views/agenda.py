@@ -9,7 +9,6 @@ from typing import Any
 from facilitator.agenda import Agenda
 from facilitator.core.machine import MachineState, Status
 from facilitator.core.workshop import WorkshopState
-from facilitator.live.room import Room
 from facilitator.store.tables import Workshop
 
 
@@ -76,11 +75,16 @@ def agenda_context(
 
 
 def console_context(
-    room: Room, row: Workshop, now: datetime, language: str, base_url: str
+    agenda: Agenda,
+    state: WorkshopState,
+    row: Workshop,
+    now: datetime,
+    language: str,
+    base_url: str,
 ) -> dict[str, Any]:
     """The facilitator console: the agenda, the clock and the links to hand out."""
     return {
         "workshop": row,
         "base_url": base_url,
-        **agenda_context(room.agenda, room.state, now, language),
+        **agenda_context(agenda, state, now, language),
     }

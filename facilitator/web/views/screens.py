@@ -1,40 +1,67 @@
 """The live parts of each screen, rendered once per distinct view (cached in the room).
 
 A websocket of the htmx pages receives these fragments after every change; each has an id,
-and the page swaps each into the element with the same id.
+and the page swaps each into the element with the same id. Views are built from a
+``Scene``: what the room holds at one moment, read on the event loop without I/O.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import segno
 
-from facilitator.agenda import GroupWorkPhase, Role, Text
+from facilitator.agenda import Agenda, GroupWorkPhase, Role, Text
+from facilitator.core import visibility
 from facilitator.core.actors import Actor
+from facilitator.core.workshop import WorkshopState
 from facilitator.live.room import Room
-from facilitator.store import reflections
-from facilitator.store.db import session_scope
+from facilitator.rendering import Renderer
 from facilitator.store.tables import Workshop
-from facilitator.web.services import Services
 from facilitator.web.views.agenda import console_context
 from facilitator.web.views.board import board_context, personal, view_group
 from facilitator.web.views.catalogue import catalogue_context
+
+
+@dataclass(frozen=True)
+class Scene:
+    """What the screens show: the workshop's state and what its room knows besides."""
+
+    state: WorkshopState
+    agenda: Agenda
+    online: Collection[str]  # participant ids with a socket open in this process
+    departments: Mapping[str, Mapping[str, str]]  # key → {"da": …, "en": …}
+    shared_reflections: Mapping[str, str]  # participant id → the text they share
+
+    @classmethod
+    def of(cls, room: Room) -> Scene:
+        return cls(
+            room.state,
+            room.agenda,
+            frozenset(room.online),
+            room.departments,
+            room.shared_reflections,
+        )
 
 
 def join_url(base_url: str, row: Workshop) -> str:
     return f"{base_url}/join/{row.join_code}"
 
 
+@functools.lru_cache(maxsize=64)
 def qr_svg(url: str) -> str:
-    """An inline SVG QR code, made here: nothing is fetched from elsewhere."""
+    """An inline SVG QR code, made here (nothing is fetched from elsewhere), once per URL."""
     svg: str = segno.make(url, error="m").svg_inline(scale=8, border=2, dark="#1b1f24")
     return svg
 
 
-def people_context(room: Room) -> dict[str, Any]:
-    state = room.state
-    phase = state.current_phase(room.agenda)
+def people_context(scene: Scene) -> dict[str, Any]:
+    state = scene.state
+    phase = state.current_phase(scene.agenda)
     groups = dict(state.board.groups.get(phase.key, {})) if phase else {}
     members = [
         {
@@ -42,7 +69,7 @@ def people_context(room: Room) -> dict[str, Any]:
             "name": m.name,
             "department": m.department,
             "role": m.role,
-            "online": m.id in room.online,
+            "online": m.id in scene.online,
             "group": groups.get(m.id),
         }
         for m in state.board.members.values()
@@ -56,24 +83,23 @@ def people_context(room: Room) -> dict[str, Any]:
 
 
 def screen_context(
-    app: Services, room: Room, row: Workshop, actor: Actor, language: str
+    scene: Scene, row: Workshop, actor: Actor, language: str, *, base_url: str, now: datetime
 ) -> dict[str, Any]:
     """Everything a page or fragment of this role needs (no personal data)."""
-    base_url = app.settings.base_url()
-    group = view_group(room.state, room.agenda, actor)
-    context = console_context(room, row, app.clock(), language, base_url)
-    context |= board_context(room.state, room.agenda, actor, group)
+    group = view_group(scene.state, scene.agenda, actor)
+    context = console_context(scene.agenda, scene.state, row, now, language, base_url)
+    context |= board_context(scene.state, scene.agenda, actor, group)
     context["role"] = actor.role.value
-    context["shared_reflections"] = _shared_reflections(app, room, row, group)
+    context["shared_reflections"] = _shared_reflections(scene, actor, group)
     departments = {
-        key: Text.model_validate(name).get(language) for key, name in room.departments.items()
+        key: Text.model_validate(name).get(language) for key, name in scene.departments.items()
     }
-    names = {m.id: m.name for m in room.state.board.members.values()}
-    context |= catalogue_context(room.state, room.agenda, actor, departments, names, language)
+    names = {m.id: m.name for m in scene.state.board.members.values()}
+    context |= catalogue_context(scene.state, scene.agenda, actor, departments, names, language)
     if actor.role in (Role.FACILITATOR, Role.PROJECTOR):
         context["join_url"] = join_url(base_url, row)
         context["qr"] = qr_svg(context["join_url"])
-        context |= people_context(room)
+        context |= people_context(scene)
     return context
 
 
@@ -90,38 +116,43 @@ FRAGMENTS: dict[Role, tuple[str, ...]] = {
 }
 
 
-def live_fragments(app: Services, room: Room, row: Workshop, actor: Actor, language: str) -> str:
+def live_fragments(
+    renderer: Renderer,
+    room: Room,
+    row: Workshop,
+    actor: Actor,
+    language: str,
+    *,
+    base_url: str,
+    now: datetime,
+) -> str:
+    """The role's fragments as the room stands now, rendered once per distinct view."""
     group = view_group(room.state, room.agenda, actor)
     key = (actor.role, group, language)
 
     def render() -> str:
-        context = screen_context(app, room, row, actor, language)
-        return "".join(
-            app.renderer.render(name, context, language) for name in FRAGMENTS[actor.role]
-        )
+        scene = Scene.of(room)
+        context = screen_context(scene, row, actor, language, base_url=base_url, now=now)
+        return "".join(renderer.render(name, context, language) for name in FRAGMENTS[actor.role])
 
     return room.rendered(key, render, shows_presence=actor.role is Role.FACILITATOR)
 
 
-def _shared_reflections(
-    app: Services, room: Room, row: Workshop, group: str | None
-) -> list[dict[str, str]]:
+def _shared_reflections(scene: Scene, actor: Actor, group: str | None) -> list[dict[str, str]]:
     """Reflections the group's members chose to share, shown on their group-work board."""
-    phase = room.state.current_phase(room.agenda)
-    if group is None or not isinstance(phase, GroupWorkPhase):
+    phase = scene.state.current_phase(scene.agenda)
+    if not isinstance(phase, GroupWorkPhase):
         return []
-    members = room.state.board.groups.get(phase.key, {})
-    with session_scope(app.engine) as session:
-        shared = reflections.shared_in(session, workshop_id=row.id)
-    names = room.state.board.members
+    groups = scene.state.board.groups.get(phase.key, {})
+    shown = visibility.of(actor).shared_reflections(scene.shared_reflections, groups, group)
+    names = scene.state.board.members
     return [
         {"name": names[pid].name if pid in names else "", "text": text}
-        for pid, text in shared.items()
-        if members.get(pid) == group
+        for pid, text in shown.items()
     ]
 
 
-def personal_message(room: Room, actor: Actor) -> dict[str, Any] | None:
+def personal_message(state: WorkshopState, agenda: Agenda, actor: Actor) -> dict[str, Any] | None:
     if actor.participant_id is None:
         return None
-    return personal(room.state, room.agenda, actor)
+    return personal(state, agenda, actor)

@@ -1,7 +1,7 @@
-"""The careful path: a command decided again inside a transaction that holds the workshop.
+"""The locked write: a command decided again inside a transaction that holds the workshop.
 
-The room decides most commands on the event loop and writes them with a compare-and-set
-(``live.room``). What that cannot settle alone comes here, to a worker thread: a refusal
+Most commands are decided on the event loop and written with a compare-and-set
+(``live.writer``). What that cannot settle alone comes here, to a worker thread: a refusal
 (the room's state may be stale, or the command a retry answered before), a write another
 process beat, a phase change that imports earlier workshops' proposals, a command with rows
 of its own. One transaction locks the workshop's row (SQLite's BEGIN IMMEDIATE already
@@ -17,6 +17,7 @@ from __future__ import annotations
 import random
 import time
 import uuid
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
@@ -24,67 +25,60 @@ from sqlmodel import Session
 
 from facilitator.agenda import Agenda
 from facilitator.clock import Clock
+from facilitator.core.board_messages import ParticipantJoined
 from facilitator.core.errors import Refusal
-from facilitator.core.workshop import (
-    Command,
-    Event,
-    Sources,
-    WorkshopState,
-    catalogue_needs,
-    decide,
-    fold,
-)
+from facilitator.core.workshop import Event, Sources, WorkshopState, catalogue_needs, decide, fold
 from facilitator.live.changes import (
     MOVES,
     Accepted,
-    Change,
+    Decided,
     Moved,
-    Outcome,
     Submitted,
     WorkshopNotFound,
+    Written,
 )
-from facilitator.store import catalogue as catalogue_store
-from facilitator.store import workshops
+from facilitator.store import catalogue, reflections, workshops
 from facilitator.store.db import session_scope
 
 _ATTEMPTS = 20
 RECENT = 2000  # events a room keeps in memory; a longer gap is restored, not replayed
 
 
-class CarefulPath:
+class LockedWriter:
     def __init__(self, workshop_id: str, agenda: Agenda, *, engine: Engine, clock: Clock) -> None:
         self.workshop_id = workshop_id
         self.agenda = agenda
         self._engine = engine
         self._clock = clock
 
-    def apply(
-        self, state: WorkshopState, seq: int, submitted: Submitted
-    ) -> tuple[Outcome, Moved | None]:
+    def apply(self, state: WorkshopState, seq: int, submitted: Submitted) -> Written:
         """Decide the command against the committed state and write it if accepted: its
         outcome, and where the room goes (what others wrote first included), if anywhere."""
         caught_up: list[tuple[int, Event]] = []
         for attempt in range(_ATTEMPTS):
             try:
-                outcome, moved = self._apply_once(state, seq, submitted)
+                written = self._apply_once(state, seq, submitted)
             except (workshops.StaleWriter, IntegrityError):
                 # Rare once the row is locked (a receipt raced in from another process):
                 # catch up, wait a little, jittered, and decide again.
-                missed = self.missed(state, seq)
+                missed = self.catch_up(state, seq)
                 if missed is not None:
                     if missed.restored:
                         caught_up = []
                     state, seq, caught_up = missed.state, missed.seq, caught_up + missed.events
                 time.sleep(random.uniform(0, 0.01 * (attempt + 1)))
                 continue
+            moved = written.moved
             if moved is None:
-                return outcome, Moved(state, seq, caught_up) if caught_up else None
-            return outcome, Moved(moved.state, moved.seq, caught_up + moved.events, moved.restored)
+                behind = Moved(state, seq, caught_up) if caught_up else None
+                return Written(written.outcome, self._with_shared(behind))
+            joined = Moved(
+                moved.state, moved.seq, caught_up + moved.events, moved.restored, moved.shared
+            )
+            return Written(written.outcome, self._with_shared(joined))
         raise RuntimeError(f"workshop {self.workshop_id}: could not claim the next seq")
 
-    def _apply_once(
-        self, state: WorkshopState, seq: int, submitted: Submitted
-    ) -> tuple[Outcome, Moved | None]:
+    def _apply_once(self, state: WorkshopState, seq: int, submitted: Submitted) -> Written:
         command, actor, client_id = submitted.command, submitted.actor, submitted.client_id
         with session_scope(self._engine) as session:
             # Writers of one workshop queue on its row (FOR UPDATE; SQLite's BEGIN IMMEDIATE
@@ -101,28 +95,28 @@ class CarefulPath:
                     session, workshop_id=self.workshop_id, client_id=client_id
                 )
                 if receipt is not None:
-                    return Accepted(seq=receipt.seq, replayed=True), behind
+                    return Written(Accepted(seq=receipt.seq, replayed=True), behind)
             now = self._clock()
             command_id = client_id or uuid.uuid4().hex
-            sources = self._sources(session, state, command)
+            sources = self._sources(session, state, command.type)
             decided = decide(state, self.agenda, command, actor, now, command_id, sources)
             if isinstance(decided, Refusal):
-                return decided, behind
-            change = Change(self.workshop_id, seq, state, decided, actor, client_id, now)
+                return Written(decided, behind)
+            change = Decided(self.workshop_id, seq, state, decided, actor, client_id, now)
             last = change.write(session.connection())
-            if submitted.also is not None:
-                submitted.also(session)
+            if submitted.extra_rows is not None:
+                submitted.extra_rows(session)
         # Committed: only now may the room believe it.
         moved = change.moved()
-        return Accepted(seq=last), Moved(moved.state, last, caught_up + moved.events)
+        return Written(Accepted(seq=last), Moved(moved.state, last, caught_up + moved.events))
 
-    def _sources(self, session: Session, state: WorkshopState, command: Command) -> Sources:
+    def _sources(self, session: Session, state: WorkshopState, command_type: str) -> Sources:
         """What entering a phase may import from earlier workshops (read only when needed)."""
         needs = catalogue_needs(state, self.agenda)
-        if not needs or command.type not in MOVES:
+        if not needs or command_type not in MOVES:
             return {}
         row = workshops.get_workshop(session, workshop_id=self.workshop_id)
-        return {} if row is None else catalogue_store.sources_for(session, workshop=row, keys=needs)
+        return {} if row is None else catalogue.sources_for(session, workshop=row, keys=needs)
 
     def _fold_missed(self, session: Session, seq: int) -> list[tuple[int, Event]]:
         missed = workshops.events_since(session, workshop_id=self.workshop_id, after=seq)
@@ -131,7 +125,7 @@ class CarefulPath:
             raise workshops.StaleWriter(self.workshop_id)
         return missed
 
-    def missed(self, state: WorkshopState, seq: int) -> Moved | None:
+    def catch_up(self, state: WorkshopState, seq: int) -> Moved | None:
         """What other processes journaled after ``seq`` (a restore if far behind)."""
         with session_scope(self._engine) as session:
             missed = workshops.events_since(
@@ -141,7 +135,8 @@ class CarefulPath:
                 return None
             seqs = [n for n, _ in missed]
             if len(missed) < RECENT and seqs == list(range(seq + 1, seqs[-1] + 1)):
-                return Moved(fold(state, (e for _, e in missed)), seqs[-1], missed)
+                moved = Moved(fold(state, (e for _, e in missed)), seqs[-1], missed)
+                return self._with_shared(moved)
         return self.restore()
 
     def restore(self) -> Moved:
@@ -149,4 +144,23 @@ class CarefulPath:
             row = workshops.get_workshop(session, workshop_id=self.workshop_id)
             if row is None:
                 raise WorkshopNotFound(self.workshop_id)
-            return Moved(workshops.restore(session, workshop=row), row.seq, [], restored=True)
+            state = workshops.restore(session, workshop=row)
+            shared = reflections.shared_in(session, workshop_id=self.workshop_id)
+            return Moved(state, row.seq, [], restored=True, shared=shared)
+
+    def shared_reflections(self) -> Mapping[str, str]:
+        with session_scope(self._engine) as session:
+            return reflections.shared_in(session, workshop_id=self.workshop_id)
+
+    def _with_shared(self, moved: Moved | None) -> Moved | None:
+        """The move, with the shared reflections read again if someone joined in it: a
+        reflection comes along with its person's row (``web.join``)."""
+        if moved is None or moved.shared is not None or not _someone_joined(moved.events):
+            return moved
+        return Moved(
+            moved.state, moved.seq, moved.events, moved.restored, self.shared_reflections()
+        )
+
+
+def _someone_joined(events: Sequence[tuple[int, Event]]) -> bool:
+    return any(type(event) is ParticipantJoined for _, event in events)
