@@ -84,14 +84,6 @@ class BoardState:
     def empty(cls) -> BoardState:
         return cls(frozen({}), frozen({}), frozen({}), frozen({}), frozen({}), frozenset())
 
-    def visible_ideas(self, board: str) -> tuple[Idea, ...]:
-        """The board's ideas everyone may see, in the order posted."""
-        return tuple(
-            idea
-            for idea in self.ideas.values()
-            if idea.board == board and not idea.hidden and idea.merged_into is None
-        )
-
     def themes_of(self, board: str) -> tuple[Theme, ...]:
         return tuple(theme for theme in self.themes.values() if theme.board == board)
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from sqlmodel import Session, col, select
 
 from facilitator.agenda import VotePhase
+from facilitator.core import visibility
 from facilitator.core.catalogue_messages import ImportedEntry
 from facilitator.core.workshop import WorkshopState
 from facilitator.store.tables import Workshop
@@ -59,8 +60,7 @@ def _proposals(workshop: Workshop, state: WorkshopState) -> list[ImportedEntry]:
             votes=votes.get(idea.id, 0),
             theme=themes[idea.theme].name if idea.theme and idea.theme in themes else None,
         )
-        for idea in state.board.ideas.values()
-        if not idea.hidden and idea.merged_into is None
+        for idea in visibility.WALL.ideas(state.board)  # what the room saw becomes proposals
     ]
 
 

@@ -1,9 +1,8 @@
 """The board as each role sees it: which ideas, whose names, which counts.
 
-The same redaction rules as the JSON protocol (facilitator.web.views.protocol): participants and
-the projector never get an anonymous idea's author, hidden ideas, or counts before the reveal.
-A participant's view depends only on (role, group, language), so one rendering serves every
-phone in the same group; what is personal (my votes, my ideas) travels separately.
+What a role may see is ``core.visibility``'s to say. A page's view depends only on (role,
+group, language), so one rendering serves every phone in the same group: it is built for the
+role, never for one person, and what is personal (my votes, my ideas) travels separately.
 """
 
 from __future__ import annotations
@@ -11,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from facilitator.agenda import Agenda, GroupWorkPhase, Phase, Role, VotePhase
+from facilitator.agenda import Agenda, GroupWorkPhase, Phase, VotePhase
 from facilitator.core import board_rules as rules
+from facilitator.core import visibility
 from facilitator.core.actors import Actor
 from facilitator.core.board import BoardState, Idea
+from facilitator.core.visibility import Sight
 from facilitator.core.workshop import WorkshopState
 
 
@@ -23,11 +24,13 @@ class IdeaRow:
     id: str
     text: str
     author: str | None  # a name, or None when the viewer may not know it
+    author_id: str | None  # the member behind that name
     group: str | None
     theme: str | None
     theme_name: str | None
     votes: int | None  # None: not revealed to this viewer
     hidden: bool
+    parts: tuple[str, ...] = ()  # ideas merged into this one, shown where moderation is
 
 
 def can_post(phase: Phase | None, viewer: Actor) -> bool:
@@ -48,24 +51,32 @@ def view_group(state: WorkshopState, agenda: Agenda, viewer: Actor) -> str | Non
 def board_context(
     state: WorkshopState, agenda: Agenda, viewer: Actor, group: str | None
 ) -> dict[str, Any]:
+    """The board of the current phase as the viewer's role sees it; ``group`` narrows it to
+    one group's ideas (a phone in group work), None shows every group."""
     board = state.board
     phase = state.current_phase(agenda)
     key = rules.shown_board(phase)
-    staff = viewer.role is Role.FACILITATOR
+    sight = visibility.of(Actor(viewer.role))  # the role's view: nothing personal
     tally: dict[str, int] | None = None
     vote: dict[str, Any] | None = None
     if isinstance(phase, VotePhase):
-        revealed = phase.key in board.revealed
-        if revealed or staff:
-            tally = board.tally(phase.key)
+        tally = sight.tally(board, phase.key)
         vote = {
             "phase": phase.key,
             "budget": phase.votes_per_person,
             "max_per_idea": phase.max_per_idea,
-            "revealed": revealed,
+            "revealed": phase.key in board.revealed,
         }
-    ideas = [] if key is None else _ideas(board, key, staff, group)
-    rows = [_row(board, idea, staff, tally) for idea in ideas]
+    seen = [] if key is None else sight.ideas(board, key)
+    parts: dict[str, list[str]] = {}
+    for idea in seen:
+        if idea.merged_into is not None:
+            parts.setdefault(idea.merged_into, []).append(idea.id)
+    # Merged ideas are part of their target: they are shown (to moderators) within it.
+    ideas = [idea for idea in seen if idea.merged_into is None]
+    if group is not None:
+        ideas = [idea for idea in ideas if idea.group == group]
+    rows = [_row(board, idea, sight, tally, tuple(parts.get(idea.id, ()))) for idea in ideas]
     groups = sorted({row.group for row in rows if row.group}, key=_group_order)
     return {
         "board_key": key,
@@ -79,30 +90,27 @@ def board_context(
     }
 
 
-def _ideas(board: BoardState, key: str, staff: bool, group: str | None) -> list[Idea]:
-    ideas = [
-        idea
-        for idea in board.ideas.values()
-        if idea.board == key and idea.merged_into is None and (staff or not idea.hidden)
-    ]
-    if group is not None:
-        ideas = [idea for idea in ideas if idea.group == group]
-    return ideas
-
-
-def _row(board: BoardState, idea: Idea, staff: bool, tally: dict[str, int] | None) -> IdeaRow:
-    member = board.members.get(idea.author)
-    author = None if idea.anonymous and not staff else (member.name if member else None)
+def _row(
+    board: BoardState,
+    idea: Idea,
+    sight: Sight,
+    tally: dict[str, int] | None,
+    parts: tuple[str, ...],
+) -> IdeaRow:
+    author_id = sight.author(idea)
+    member = board.members.get(author_id) if author_id else None
     theme = board.themes.get(idea.theme) if idea.theme else None
     return IdeaRow(
         id=idea.id,
         text=idea.text,
-        author=author,
+        author=member.name if member else None,
+        author_id=author_id,
         group=idea.group,
         theme=idea.theme,
         theme_name=theme.name if theme else None,
         votes=None if tally is None else tally.get(idea.id, 0),
         hidden=idea.hidden,
+        parts=parts,
     )
 
 

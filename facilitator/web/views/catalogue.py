@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from facilitator.agenda import Agenda, GroupWorkPhase, LeaderPanelPhase, LeaderTriagePhase, Role
+from facilitator.agenda import Agenda, GroupWorkPhase, LeaderPanelPhase, LeaderTriagePhase
+from facilitator.core import visibility
 from facilitator.core.actors import Actor
 from facilitator.core.catalogue import CatalogueState, Entry, Verdict
+from facilitator.core.visibility import Sight
 from facilitator.core.workshop import WorkshopState
 from facilitator.i18n import N_, gettext
 
@@ -29,9 +31,9 @@ def _mode(state: WorkshopState, agenda: Agenda) -> str | None:
 
 
 def _row(
-    entry: Entry, drafts: bool, names: dict[str, str], reactions: dict[str, int], language: str
+    entry: Entry, sight: Sight, names: dict[str, str], reactions: dict[str, int], language: str
 ) -> dict[str, Any]:
-    decided = entry.revealed or drafts
+    decided, drafts = sight.decision(entry), sight.drafts
     last = entry.history[-1] if entry.history else None
     return {
         "id": entry.id,
@@ -67,9 +69,10 @@ def catalogue_context(
     """``departments``: key → display name; ``member_names``: participant id → name."""
     mode = _mode(state, agenda)
     catalogue: CatalogueState = state.catalogue
-    drafts = viewer.role in (Role.FACILITATOR, Role.LEADER)
+    sight = visibility.of(Actor(viewer.role))  # the role's view: nothing personal
+    drafts = sight.drafts
     rows = {
-        key: _row(entry, drafts, departments, catalogue.reaction_counts(key), language)
+        key: _row(entry, sight, departments, catalogue.reaction_counts(key), language)
         for key, entry in catalogue.entries.items()
     }
     revealed = [rows[key] for key in catalogue.revealed_order if key in rows]
@@ -87,7 +90,7 @@ def catalogue_context(
     )
     undecided = [row for row in rows.values() if row["verdict"] is None]
     timeline = [
-        {"period": period, "entries": [rows[e.id] for e in entries if drafts or e.revealed]}
+        {"period": period, "entries": [rows[e.id] for e in entries if sight.decision(e)]}
         for period, entries in catalogue.timeline().items()
     ]
     return {
@@ -98,8 +101,9 @@ def catalogue_context(
         "catalogue_revealed": revealed,
         "catalogue_timeline": [t for t in timeline if t["entries"]],
         "catalogue_questions": [
-            {"text": q.text, "entry": q.entry, "by": member_names.get(q.by, "")}
+            {"text": q.text, "entry": q.entry, "by": member_names.get(asker, "") if asker else ""}
             for q in catalogue.questions
+            for asker in [sight.asker(q)]
         ],
         "departments": departments,
         "verdicts": [(v.value, gettext(language, label)) for v, label in VERDICT_LABELS.items()],

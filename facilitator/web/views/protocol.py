@@ -1,9 +1,8 @@
 """The JSON face of a workshop, per role: snapshots and events with what a role may not see
-removed before anything is sent (never merely hidden by the client).
+removed before anything is sent (never merely hidden by the client). What that is, is
+``core.visibility``'s to say.
 
-Participants and leaders never receive: the author of an anonymous idea, who edited or
-deleted it, anyone else's votes, vote counts before the facilitator reveals them, or hidden
-ideas. An event a role may not see at all is sent as ``null`` with its seq, so the client's
+An event a role may not see at all is sent as ``null`` with its seq, so the client's
 sequence stays gap-free and a gap still means "resync".
 """
 
@@ -15,6 +14,7 @@ from typing import Any
 from typing_extensions import TypeIs
 
 from facilitator.agenda import Agenda, Role, VotePhase
+from facilitator.core import visibility
 from facilitator.core.actors import Actor
 from facilitator.core.board import BoardState, Idea
 from facilitator.core.board_messages import (
@@ -27,7 +27,7 @@ from facilitator.core.board_messages import (
     VotesRevealed,
     VoteWithdrawn,
 )
-from facilitator.core.catalogue import CatalogueState, Entry
+from facilitator.core.catalogue import CatalogueState, Entry, Question
 from facilitator.core.catalogue_messages import (
     CatalogueEvent,
     CatalogueImported,
@@ -36,6 +36,7 @@ from facilitator.core.catalogue_messages import (
     QuestionAsked,
     ReactionToggled,
 )
+from facilitator.core.visibility import Sight
 from facilitator.core.workshop import Event, WorkshopState
 
 _CATALOGUE_EVENTS: tuple[type, ...] = CatalogueEvent.__args__
@@ -45,19 +46,10 @@ def _of_catalogue(event: Event) -> TypeIs[CatalogueEvent]:
     return isinstance(event, _CATALOGUE_EVENTS)
 
 
-def sees_everything(viewer: Actor) -> bool:
-    return viewer.role is Role.FACILITATOR
-
-
-def sees_drafts(viewer: Actor) -> bool:
-    """The leaders' triage is a draft, visible to leaders and the facilitator only."""
-    return viewer.role in (Role.FACILITATOR, Role.LEADER)
-
-
 _DECISION = ("verdict", "priority", "owner", "timeline", "rationale")
 
 
-def entry_view(entry: Entry, viewer: Actor) -> dict[str, Any]:
+def entry_view(entry: Entry, sight: Sight) -> dict[str, Any]:
     view: dict[str, Any] = {
         "id": entry.id,
         "text": entry.text,
@@ -67,9 +59,9 @@ def entry_view(entry: Entry, viewer: Actor) -> dict[str, Any]:
         "theme": entry.theme,
         "revealed": entry.revealed,
     }
-    if entry.revealed or sees_drafts(viewer):
+    if sight.decision(entry):
         view |= {name: getattr(entry, name) for name in _DECISION}
-    if sees_drafts(viewer):
+    if sight.drafts:
         view["history"] = [
             {"field": c.field, "value": c.value, "by": c.by, "at": c.at.isoformat()}
             for c in entry.history
@@ -77,34 +69,40 @@ def entry_view(entry: Entry, viewer: Actor) -> dict[str, Any]:
     return view
 
 
-def catalogue_view(state: CatalogueState, viewer: Actor) -> dict[str, Any]:
+def catalogue_view(state: CatalogueState, sight: Sight) -> dict[str, Any]:
     return {
-        "entries": [entry_view(e, viewer) for e in state.entries.values()],
+        "entries": [entry_view(e, sight) for e in state.entries.values()],
         "revealed_order": list(state.revealed_order),
         "reactions": {key: state.reaction_counts(key) for key in state.revealed_order},
-        "questions": [
-            {"id": q.id, "entry": q.entry, "text": q.text, "at": q.at.isoformat()}
-            for q in state.questions
-        ],
+        "questions": [_question_view(q, sight) for q in state.questions],
     }
 
 
-def idea_view(idea: Idea, viewer: Actor) -> dict[str, Any]:
-    mine = viewer.participant_id is not None and idea.author == viewer.participant_id
-    show_author = sees_everything(viewer) or mine or not idea.anonymous
+def _question_view(question: Question, sight: Sight) -> dict[str, Any]:
+    view = {
+        "id": question.id,
+        "entry": question.entry,
+        "text": question.text,
+        "at": question.at.isoformat(),
+    }
+    asker = sight.asker(question)
+    return view if asker is None else view | {"by": asker}
+
+
+def idea_view(idea: Idea, sight: Sight) -> dict[str, Any]:
     view = {
         "id": idea.id,
         "board": idea.board,
         "group": idea.group,
-        "author": idea.author if show_author else None,
-        "mine": mine,
+        "author": sight.author(idea),
+        "mine": sight.mine(idea),
         "text": idea.text,
         "anonymous": idea.anonymous,
         "theme": idea.theme,
         "phase": idea.phase,
         "posted_at": idea.posted_at.isoformat(),
     }
-    if sees_everything(viewer):
+    if sight.moderation:
         view |= {"hidden": idea.hidden, "merged_into": idea.merged_into}
     return view
 
@@ -114,11 +112,7 @@ def snapshot(
 ) -> dict[str, Any]:
     machine, board = state.machine, state.board
     phase = state.current_phase(agenda)
-    ideas = [
-        idea
-        for idea in board.ideas.values()
-        if sees_everything(viewer) or (not idea.hidden and idea.merged_into is None)
-    ]
+    sight = visibility.of(viewer)
     deadline = machine.deadline()
     return {
         "seq": seq,
@@ -136,15 +130,16 @@ def snapshot(
             for m in board.members.values()
         ],
         "groups": {key: dict(groups) for key, groups in board.groups.items()},
-        "ideas": [idea_view(idea, viewer) for idea in ideas],
+        "ideas": [idea_view(idea, sight) for idea in sight.ideas(board)],
         "themes": [{"id": t.id, "board": t.board, "name": t.name} for t in board.themes.values()],
-        "votes": _votes(board, agenda, viewer),
-        "catalogue": catalogue_view(state.catalogue, viewer),
+        "votes": _votes(board, agenda, sight),
+        "catalogue": catalogue_view(state.catalogue, sight),
     }
 
 
-def _votes(board: BoardState, agenda: Agenda, viewer: Actor) -> dict[str, Any]:
-    """Per vote phase: my votes and what is left; the tally once revealed (or to staff)."""
+def _votes(board: BoardState, agenda: Agenda, sight: Sight) -> dict[str, Any]:
+    """Per vote phase: my votes and what is left; the tally once the viewer may see it."""
+    viewer = sight.viewer
     result: dict[str, Any] = {}
     for phase in agenda.phases:
         if not isinstance(phase, VotePhase):
@@ -157,8 +152,9 @@ def _votes(board: BoardState, agenda: Agenda, viewer: Actor) -> dict[str, Any]:
             entry["left"] = board.votes_left(
                 phase.key, viewer.participant_id, phase.votes_per_person
             )
-        if revealed or sees_everything(viewer):
-            entry["tally"] = board.tally(phase.key)
+        tally = sight.tally(board, phase.key)
+        if tally is not None:
+            entry["tally"] = tally
         result[phase.key] = entry
     return result
 
@@ -169,59 +165,56 @@ def redact(event: Event, viewer: Actor, state: WorkshopState) -> dict[str, Any] 
     ``state`` is the room's state now (at sending), so an idea hidden since the event is
     never revealed to a client that catches up later.
     """
+    sight = visibility.of(viewer)
     data = event.model_dump(mode="json")
     if _of_catalogue(event):
-        return _redact_catalogue(event, data, viewer, state)
-    if sees_everything(viewer):
-        if isinstance(event, VotesRevealed):
-            return data | {"tally": state.board.tally(event.phase)}
-        return data
-    if viewer.role is Role.PROJECTOR and isinstance(event, VoteCast | VoteWithdrawn):
-        return None
+        return _redact_catalogue(event, data, sight, state)
+    board = state.board
     match event:
         case VoteCast(voter=voter) | VoteWithdrawn(voter=voter):
-            return data if voter == viewer.participant_id else None
-        case IdeaPosted(idea=key) if _hidden(state, key):
+            return data if sight.ballot(voter) else None
+        case IdeaPosted(idea=key) | IdeaEdited(idea=key) if _unseen(sight, state, key):
             # Hidden (or merged) since: a client catching up never sees its text.
             return None
-        case IdeaPosted(anonymous=True, author=author) if author != viewer.participant_id:
-            return data | {"author": None}
-        case IdeaEdited(idea=key) if _hidden(state, key):
-            return None
-        case IdeaEdited() | IdeaDeleted():
+        case IdeaPosted(author=author, anonymous=anonymous):
+            return data if sight.knows_author(author, anonymous) else data | {"author": None}
+        case IdeaEdited() | IdeaDeleted() if not sight.moderation:
             return {k: v for k, v in data.items() if k != "by"}
-        case IdeasMerged():
+        case IdeasMerged() if not sight.moderation:
             return {k: v for k, v in data.items() if k != "votes_moved"}
         case VotesRevealed(phase=phase):
-            return data | {"tally": state.board.tally(phase)}
-        case IdeaUnhidden(idea=key) if not _hidden(state, key):
+            return data | {"tally": sight.tally(board, phase)}
+        case IdeaUnhidden() if sight.moderation:
+            return data
+        case IdeaUnhidden(idea=key) if not _unseen(sight, state, key):
             # Unhiding brings an idea back: participants need its content, not just its id.
-            idea = state.board.ideas.get(key)
-            return data | {"view": idea_view(idea, viewer) if idea else None}
+            idea = board.ideas.get(key)
+            return data | {"view": idea_view(idea, sight) if idea else None}
         case IdeaUnhidden():
             return None  # hidden again since: nothing to bring back
     return data
 
 
-def _hidden(state: WorkshopState, key: str) -> bool:
+def _unseen(sight: Sight, state: WorkshopState, key: str) -> bool:
+    """Whether an idea that is still on the board is one this viewer may not see."""
     idea = state.board.ideas.get(key)
-    return idea is not None and (idea.hidden or idea.merged_into is not None)
+    return idea is not None and not sight.idea(idea)
 
 
 def _redact_catalogue(
-    event: CatalogueEvent, data: dict[str, Any], viewer: Actor, state: WorkshopState
+    event: CatalogueEvent, data: dict[str, Any], sight: Sight, state: WorkshopState
 ) -> dict[str, Any] | None:
     """Drafts stay with the leaders until the panel reveals them, one decision at a time."""
     match event:
         case CatalogueImported():
             entries = [state.catalogue.entries.get(item.id) for item in event.entries]
-            return data | {"entries": [entry_view(e, viewer) for e in entries if e]}
-        case EntryTriaged() if not sees_drafts(viewer):
+            return data | {"entries": [entry_view(e, sight) for e in entries if e]}
+        case EntryTriaged() if not sight.drafts:
             return None
         case DecisionRevealed(entry=key):
             entry = state.catalogue.entries.get(key)
-            return data | {"view": entry_view(entry, viewer) if entry else None}
-        case ReactionToggled() | QuestionAsked() if not sees_everything(viewer):
+            return data | {"view": entry_view(entry, sight) if entry else None}
+        case ReactionToggled() | QuestionAsked() if not sight.askers:
             return {k: v for k, v in data.items() if k != "by"}
     return data
 

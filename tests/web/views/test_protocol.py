@@ -48,7 +48,9 @@ def test_an_idea_hidden_later_never_reaches_a_participant_catching_up(agenda: Ag
     )
     sent = [redact(event, BO, state) for event in journal]
     assert "Noget upassende" not in str(sent)
-    assert sent[-1] == {"type": "idea_hidden", "idea": "idea-1", "at": sent[-1]["at"]}
+    last = sent[-1]
+    assert last is not None
+    assert last == {"type": "idea_hidden", "idea": "idea-1", "at": last["at"]}
     assert "Noget upassende" in str(redact(journal[-2], FACILITATOR, state))
     assert all(i["id"] != "idea-1" for i in snapshot(state, agenda, BO, NOW, 9)["ideas"])
 
