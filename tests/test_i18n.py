@@ -14,7 +14,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from facilitator import i18n
-from facilitator.core.errors import Refusal
+from facilitator.core.errors import CONFLICT, Refusal
 
 ROOT = Path(__file__).resolve().parents[1]
 PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\([^)]*\)[a-z]|%[a-z%]")
@@ -57,6 +57,7 @@ def test_every_danish_entry_is_translated_with_the_same_placeholders() -> None:
         if not isinstance(message.id, str):  # a plural entry: every form is translated
             singular, plural = message.id
             forms = message.string
+            assert isinstance(forms, (list, tuple)), message.id  # one string per plural form
             assert all(isinstance(f, str) and f.strip() for f in forms), message.id
             if "%(num)d" in plural:
                 assert all("%(num)d" in form for form in forms), message.id
@@ -106,7 +107,7 @@ def test_every_marked_string_in_the_code_is_in_the_danish_catalog() -> None:
 
 
 def test_refusals_render_in_the_language_asked_for() -> None:
-    refusal = Refusal("There is no phase {number}.", {"number": 7}, "no_phase")
+    refusal = Refusal("There is no phase {number}.", {"number": 7}, "no_phase", kind=CONFLICT)
     assert refusal.render(lambda m: i18n.gettext("da", m)) == "Der er ingen fase 7."
     assert refusal.render(lambda m: i18n.gettext("en", m)) == "There is no phase 7."
 

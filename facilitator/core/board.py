@@ -147,7 +147,7 @@ def decide(
             if not isinstance(phase, VotePhase):
                 return rules.NOT_VOTING
             if phase.key in state.revealed:
-                return rules.ALREADY_REVEALED
+                return rules.VOTES_ALREADY_REVEALED
             return [VotesRevealed(at=now, phase=phase.key)]
         case FormGroups(seed=seed):
             if phase is None:

@@ -43,7 +43,7 @@ from facilitator.core.catalogue_messages import (
     Verdict,
 )
 from facilitator.core.catalogue_state import CatalogueState, Entry, Question, Revision, evolve
-from facilitator.core.errors import Refusal
+from facilitator.core.errors import CONFLICT, INVALID, NOT_ALLOWED, Refusal
 
 __all__ = [
     "CatalogueState",
@@ -64,37 +64,58 @@ PAUSED = rules.PAUSED
 UNCHANGED = rules.UNCHANGED
 DUPLICATE = rules.DUPLICATE
 
-LEADERS_ONLY = Refusal("Only the leaders and the facilitator can do that.", code="leaders_only")
-AUDIENCE_ONLY = Refusal(
-    "Only participants and leaders react and ask questions.", code="audience_only"
+LEADERS_ONLY = Refusal(
+    "Only the leaders and the facilitator can do that.", code="leaders_only", kind=NOT_ALLOWED
 )
-NOT_TRIAGE = Refusal("The leaders' triage is not under way.", code="not_triage")
-NOT_PANEL = Refusal("The leader panel is not under way.", code="not_panel")
-NO_ENTRY = Refusal("That proposal is not in the catalogue.", code="no_entry")
+AUDIENCE_ONLY = Refusal(
+    "Only participants and leaders react and ask questions.", code="audience_only", kind=NOT_ALLOWED
+)
+NOT_TRIAGE = Refusal("The leaders' triage is not under way.", code="not_triage", kind=CONFLICT)
+NOT_PANEL = Refusal("The leader panel is not under way.", code="not_panel", kind=CONFLICT)
+NO_ENTRY = Refusal("That proposal is not in the catalogue.", code="no_entry", kind=CONFLICT)
 BAD_VERDICT = Refusal(
-    "A verdict is start now, send to the city council or await.", code="bad_verdict"
+    "A verdict is start now, send to the city council or await.", code="bad_verdict", kind=INVALID
 )
 BAD_PRIORITY = Refusal(
-    "A priority is a whole number from 1 to {max}.", {"max": PRIORITY_MAX}, "bad_priority"
+    "A priority is a whole number from 1 to {max}.",
+    {"max": PRIORITY_MAX},
+    "bad_priority",
+    kind=INVALID,
 )
 BAD_OWNER = Refusal(
-    "An owner is a name of 1 to {limit} characters.", {"limit": OWNER_LIMIT}, "bad_owner"
+    "An owner is a name of 1 to {limit} characters.",
+    {"limit": OWNER_LIMIT},
+    "bad_owner",
+    kind=INVALID,
 )
 BAD_TIMELINE = Refusal(
     "A timeline is a month such as 2027-03 or a quarter such as 2027-Q2, from 2020 to 2100.",
     code="bad_timeline",
+    kind=INVALID,
 )
 BAD_RATIONALE = Refusal(
     "A rationale is a text of at most {limit} characters.",
     {"limit": RATIONALE_LIMIT},
     "bad_rationale",
+    kind=INVALID,
 )
-NO_VERDICT = Refusal("Give the proposal a verdict before revealing it.", code="no_verdict")
-ALREADY_REVEALED = Refusal("That decision is already revealed.", code="already_revealed")
-NOT_REVEALED = Refusal("That decision has not been revealed yet.", code="not_revealed")
-EMPTY_QUESTION = Refusal("Write your question before you send it.", code="empty_question")
+NO_VERDICT = Refusal(
+    "Give the proposal a verdict before revealing it.", code="no_verdict", kind=CONFLICT
+)
+ALREADY_REVEALED = Refusal(
+    "That decision is already revealed.", code="already_revealed", kind=CONFLICT
+)
+NOT_REVEALED = Refusal(
+    "That decision has not been revealed yet.", code="not_revealed", kind=CONFLICT
+)
+EMPTY_QUESTION = Refusal(
+    "Write your question before you send it.", code="empty_question", kind=INVALID
+)
 QUESTION_TOO_LONG = Refusal(
-    "A question can be at most {limit} characters.", {"limit": QUESTION_LIMIT}, "question_too_long"
+    "A question can be at most {limit} characters.",
+    {"limit": QUESTION_LIMIT},
+    "question_too_long",
+    kind=INVALID,
 )
 
 _TIMELINE = re.compile(TIMELINE_PATTERN)

@@ -24,7 +24,7 @@ from facilitator.core.commands import (
     Resume,
     Start,
 )
-from facilitator.core.errors import Refusal
+from facilitator.core.errors import CONFLICT, NOT_ALLOWED, Refusal
 from facilitator.core.events import (
     Extended,
     MachineEvent,
@@ -105,7 +105,9 @@ def _seconds(start: datetime, end: datetime) -> float:
 
 # --- deciding ---------------------------------------------------------------------------
 
-_NOT_FACILITATOR = Refusal("Only the facilitator can steer the agenda.", code="forbidden")
+_NOT_FACILITATOR = Refusal(
+    "Only the facilitator can steer the agenda.", code="forbidden", kind=NOT_ALLOWED
+)
 
 
 def decide(
@@ -115,37 +117,43 @@ def decide(
     if not actor.is_facilitator:
         return _NOT_FACILITATOR
     if state.status is Status.ENDED:
-        return Refusal("The workshop has ended.", code="ended")
+        return Refusal("The workshop has ended.", code="ended", kind=CONFLICT)
     if state.status is Status.LOBBY:
         if isinstance(command, Start):
             return [WorkshopStarted(at=now), *_move(state, 0, now)]
-        return Refusal("The workshop has not started yet.", code="not_started")
+        return Refusal("The workshop has not started yet.", code="not_started", kind=CONFLICT)
 
     assert state.phase is not None
     last = len(state.clocks) - 1
     match command:
         case Start():
-            return Refusal("The workshop is already running.", code="already_started")
+            return Refusal(
+                "The workshop is already running.", code="already_started", kind=CONFLICT
+            )
         case Next() if state.phase == last:
-            return Refusal("This is the last phase; end the workshop instead.", code="last")
+            return Refusal(
+                "This is the last phase; end the workshop instead.", code="last", kind=CONFLICT
+            )
         case Next():
             return _move(state, state.phase + 1, now)
         case Previous() if state.phase == 0:
-            return Refusal("This is the first phase.", code="first")
+            return Refusal("This is the first phase.", code="first", kind=CONFLICT)
         case Previous():
             return _move(state, state.phase - 1, now)
         case JumpTo(phase=target) if target > last:
-            return Refusal("There is no phase {number}.", {"number": target + 1}, "no_phase")
+            return Refusal(
+                "There is no phase {number}.", {"number": target + 1}, "no_phase", kind=CONFLICT
+            )
         case JumpTo(phase=target) if target == state.phase:
-            return Refusal("That phase is already under way.", code="same_phase")
+            return Refusal("That phase is already under way.", code="same_phase", kind=CONFLICT)
         case JumpTo(phase=target):
             return _move(state, target, now)
         case Pause() if state.status is Status.PAUSED:
-            return Refusal("The phase is already paused.", code="already_paused")
+            return Refusal("The phase is already paused.", code="already_paused", kind=CONFLICT)
         case Pause():
             return [Paused(at=now, phase=state.phase)]
         case Resume() if state.status is Status.RUNNING:
-            return Refusal("The phase is not paused.", code="not_paused")
+            return Refusal("The phase is not paused.", code="not_paused", kind=CONFLICT)
         case Resume():
             return [Resumed(at=now, phase=state.phase)]
         case Extend(minutes=minutes):

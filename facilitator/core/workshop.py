@@ -22,7 +22,7 @@ from facilitator.core.actors import Actor
 from facilitator.core.board_messages import BoardCommand, BoardEvent, CreateTheme
 from facilitator.core.catalogue_messages import CatalogueCommand, CatalogueEvent, ImportedEntry
 from facilitator.core.commands import MachineCommand
-from facilitator.core.errors import Refusal
+from facilitator.core.errors import CONFLICT, Refusal
 from facilitator.core.events import MachineEvent, PhaseChanged
 
 Command = MachineCommand | BoardCommand | CatalogueCommand
@@ -105,7 +105,12 @@ def decide(
     if _for_board(command):
         if isinstance(command, CreateTheme) and command.board not in (None, *agenda.boards):
             # The board rules do not see the agenda; which boards exist is the agenda's.
-            return Refusal("There is no board {board}.", {"board": command.board}, "no_board")
+            return Refusal(
+                "There is no board {board}.",
+                {"board": command.board},
+                "unknown_board",
+                kind=CONFLICT,
+            )
         found = board.decide(state.board, phase, command, actor, now, command_id, paused=paused)
         return found if isinstance(found, Refusal) else list[Event](found)
     found_c = catalogue.decide(

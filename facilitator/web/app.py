@@ -28,7 +28,8 @@ from facilitator.settings import Settings
 from facilitator.store.db import DatabaseUnavailable, make_engine
 from facilitator.store.migrate import upgrade
 from facilitator.web import join, reflections
-from facilitator.web.pages import Denied, NotFound, routes
+from facilitator.web.errors import EdgeError, NotFound
+from facilitator.web.pages import routes
 from facilitator.web.render import language_of, page
 from facilitator.web.services import Services
 from facilitator.web.socket import WorkshopSocket
@@ -57,19 +58,22 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
             engine.dispose()
 
     def error(request: Request, msgid: str, status: int) -> Response:
-        message = i18n.gettext(language_of(request), msgid)
+        return answer(request, i18n.gettext(language_of(request), msgid), status)
+
+    def answer(request: Request, message: str, status: int) -> Response:
         if "application/json" in request.headers.get("accept", "") or request.url.path.endswith(
             ("/state", "/commands", "/healthz")
         ):
             return JSONResponse({"ok": False, "error": message}, status_code=status)
         return page(renderer, request, "error.html", {"message": message}, status_code=status)
 
-    async def not_found(request: Request, exc: Exception) -> Response:
-        msgid = exc.message if isinstance(exc, NotFound) else "Page not found."
-        return error(request, msgid, 404)
+    async def edge_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, EdgeError)
+        language = language_of(request)
+        return answer(request, exc.render(lambda m: i18n.gettext(language, m)), exc.status)
 
-    async def denied(request: Request, _exc: Exception) -> Response:
-        return error(request, "You are not allowed to do that.", 403)
+    async def no_workshop(request: Request, _exc: Exception) -> Response:
+        return await edge_error(request, NotFound())
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
@@ -99,9 +103,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         ],
         middleware=[Middleware(GZipMiddleware, minimum_size=500)],
         exception_handlers={
-            NotFound: not_found,
-            WorkshopNotFound: not_found,
-            Denied: denied,
+            EdgeError: edge_error,
+            WorkshopNotFound: no_workshop,
             HTTPException: http_error,
             DatabaseUnavailable: database_down,
             OperationalError: database_down,

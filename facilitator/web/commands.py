@@ -9,17 +9,10 @@ from pydantic import ValidationError
 
 from facilitator.core.workshop import COMMANDS, Command
 from facilitator.i18n import N_
+from facilitator.web.errors import Malformed
 
 MAX_BODY = 16 * 1024
 MAX_CLIENT_ID = 64
-
-
-class BadCommand(Exception):
-    """The body is not a command we understand; ``message`` is an English msgid."""
-
-    def __init__(self, message: str = "The request was malformed.") -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def parse(fields: dict[str, Any]) -> tuple[Command, str | None]:
@@ -29,20 +22,20 @@ def parse(fields: dict[str, Any]) -> tuple[Command, str | None]:
     if client_id is not None and (
         not isinstance(client_id, str) or not 0 < len(client_id) <= MAX_CLIENT_ID
     ):
-        raise BadCommand()
+        raise Malformed()
     try:
         return COMMANDS.validate_python(fields), client_id
     except ValidationError as exc:
-        raise BadCommand() from exc
+        raise Malformed() from exc
 
 
 def parse_json(raw: bytes | str) -> tuple[Command, str | None]:
     if len(raw) > MAX_BODY:
-        raise BadCommand(N_("The message is too large."))
+        raise Malformed(N_("The message is too large."))
     try:
         fields = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise BadCommand() from exc
+        raise Malformed() from exc
     if not isinstance(fields, dict):
-        raise BadCommand()
+        raise Malformed()
     return parse(fields)

@@ -24,27 +24,11 @@ from facilitator.store import privacy, reflections, workshops
 from facilitator.store.db import session_scope
 from facilitator.store.tables import Participant, Workshop
 from facilitator.web.auth import actor_for, remember
-from facilitator.web.commands import MAX_BODY, BadCommand, parse, parse_json
+from facilitator.web.commands import MAX_BODY, parse, parse_json
+from facilitator.web.errors import EdgeError, Malformed, NotAllowed, NotFound, refused
 from facilitator.web.render import is_htmx, language_of, page
 from facilitator.web.services import Services, services
-from facilitator.web.views.screens import live_fragments, screen_context
-
-# Refusals about who is asking rather than about the workshop's state.
-_NOT_ALLOWED = frozenset(
-    {"forbidden", "read_only", "leaders_only", "not_an_actor", "cannot_join", "audience_only"}
-)
-
-
-class Denied(Exception):
-    """Raised by a route to answer 403 with a translated message."""
-
-
-class NotFound(Exception):
-    """Raised by a route to answer 404 with a translated message."""
-
-    def __init__(self, message: str = "Page not found.") -> None:
-        super().__init__(message)
-        self.message = message
+from facilitator.web.views.screens import Scene, live_fragments, screen_context
 
 
 async def healthz(request: Request) -> Response:
@@ -76,7 +60,7 @@ async def who(request: Request, *roles: Role) -> tuple[Workshop, Actor, Room]:
     if row is None:
         raise NotFound(N_("Workshop not found."))
     if actor is None or (roles and actor.role not in roles):
-        raise Denied()
+        raise NotAllowed()
     return row, actor, await app.rooms.get(row.id)
 
 
@@ -91,8 +75,10 @@ def _clean_url(request: Request, role: Role, row: Workshop) -> Response | None:
 
 
 def _screen(app: Services, room: Room, row: Workshop, actor: Actor, lang: str) -> dict[str, Any]:
-    context = screen_context(app, room, row, actor, lang)
-    context["server_now"] = app.clock().isoformat()
+    now = app.clock()
+    scene = Scene.of(room)
+    context = screen_context(scene, row, actor, lang, base_url=app.settings.base_url(), now=now)
+    context["server_now"] = now.isoformat()
     return context
 
 
@@ -117,54 +103,53 @@ async def projector(request: Request) -> Response:
 async def participant_page(request: Request) -> Response:
     try:
         row, actor, room = await who(request, Role.PARTICIPANT, Role.LEADER)
-    except Denied:
+    except NotAllowed:
         return RedirectResponse("/", status_code=303)
     app = services(request)
     context = _screen(app, room, row, actor, language_of(request))
     member = room.state.board.members.get(actor.participant_id or "")
     context["me_name"] = member.name if member else ""
 
-    def brought() -> str:
+    def earlier_reflection() -> str:
         with session_scope(app.engine) as session:
-            found = reflections.brought_by(session, participant_id=actor.participant_id or "")
+            found = reflections.earlier_reflection(
+                session, participant_id=actor.participant_id or ""
+            )
             return found.text if found else ""
 
-    context["my_reflection"] = await asyncio.to_thread(brought)
+    context["my_reflection"] = await asyncio.to_thread(earlier_reflection)
     return page(app.renderer, request, "participant/page.html", context)
 
 
 async def submit_command(request: Request) -> Response:
     row, actor, room = await who(request)
     app = services(request)
-    language = language_of(request)
     content_type = request.headers.get("content-type", "")
     try:
         if int(request.headers.get("content-length") or 0) > MAX_BODY:
-            raise BadCommand(N_("The message is too large."))
+            raise Malformed(N_("The message is too large."))
         if content_type.startswith("application/json"):
             command, client_id = parse_json(await request.body())
         else:
             form = await request.form()
             command, client_id = parse({k: v for k, v in form.items() if isinstance(v, str)})
-    except BadCommand as exc:
-        return _answer_error(request, app, i18n.gettext(language, exc.message), 422)
+    except Malformed as exc:
+        return _answer_error(request, app, exc)
 
     outcome = await room.submit(command, actor, client_id)
     if isinstance(outcome, Refusal):
-        message = outcome.render(lambda msgid: i18n.gettext(language, msgid))
-        status = 403 if outcome.code in _NOT_ALLOWED else 409
-        return _answer_error(request, app, message, status, code=outcome.code)
+        # Its kind says whether it is who asks (403), the state now (409) or the content (422).
+        return _answer_error(request, app, refused(outcome))
     return _answer_accepted(request, app, room, row, actor, outcome)
 
 
-def _answer_error(
-    request: Request, app: Services, message: str, status: int, code: str = "invalid"
-) -> Response:
+def _answer_error(request: Request, app: Services, error: EdgeError) -> Response:
+    language = language_of(request)
+    message = error.render(lambda msgid: i18n.gettext(language, msgid))
+    status, code = error.status, error.code or "invalid"
     if is_htmx(request):
         # htmx swaps only 2xx answers; the message goes into the page's alert region.
-        body = app.renderer.render(
-            "fragments/flash.html", {"message": message}, language_of(request)
-        )
+        body = app.renderer.render("fragments/flash.html", {"message": message}, language)
         return Response(body, media_type="text/html", headers={"HX-Reswap": "none"})
     if request.headers.get("content-type", "").startswith("application/json"):
         return JSONResponse({"ok": False, "code": code, "error": message}, status_code=status)
@@ -176,7 +161,15 @@ def _answer_accepted(
 ) -> Response:
     if is_htmx(request):
         # The new view at once (out-of-band, by id), even if the websocket is down.
-        html = live_fragments(app, room, row, actor, language_of(request))
+        html = live_fragments(
+            app.renderer,
+            room,
+            row,
+            actor,
+            language_of(request),
+            base_url=app.settings.base_url(),
+            now=app.clock(),
+        )
         cleared = '<div id="flash" role="alert" aria-live="assertive" hx-swap-oob="true"></div>'
         return Response(html + cleared, media_type="text/html")
     if request.headers.get("content-type", "").startswith("application/json"):

@@ -22,7 +22,8 @@ from facilitator.store.db import session_scope
 from facilitator.store.tables import Participant, Reflection, Workshop
 from facilitator.store.workshops import agenda_of
 from facilitator.web.commands import MAX_BODY
-from facilitator.web.pages import Denied, NotFound, who
+from facilitator.web.errors import EdgeError, Gone, Malformed, NotAllowed, NotFound, TooLarge
+from facilitator.web.pages import who
 from facilitator.web.render import language_of, page
 from facilitator.web.services import services
 
@@ -46,7 +47,7 @@ async def open_reflection(request: Request) -> Response:
         with session_scope(app.engine) as session:
             person = session.get(Participant, actor.participant_id)
             if person is None:
-                raise Denied()
+                raise NotAllowed()
             return reflections.reflection_for(
                 session, participant=person, workshop=row, prompt=prompt, now=app.clock()
             )
@@ -97,19 +98,20 @@ async def save_reflection(request: Request) -> Response:
     language = language_of(request)
     wants_json = request.headers.get("content-type", "").startswith("application/json")
 
-    def refuse(msgid: str, status: int) -> Response:
-        message = i18n.gettext(language, msgid)
+    def refuse(error: EdgeError) -> Response:
+        message = error.render(lambda msgid: i18n.gettext(language, msgid))
+        status = error.status
         if wants_json:
             return JSONResponse({"ok": False, "error": message}, status_code=status)
         return page(app.renderer, request, "error.html", {"message": message}, status_code=status)
 
     if not writable:
         return refuse(
-            N_("The next workshop has started; this reflection can no longer change."), 410
+            Gone(N_("The next workshop has started; this reflection can no longer change."))
         )
     body = await request.body()
     if len(body) > MAX_BODY * 2:
-        return refuse(N_("The message is too large."), 413)
+        return refuse(TooLarge())
     try:
         if wants_json:
             fields = json.loads(body)
@@ -120,9 +122,9 @@ async def save_reflection(request: Request) -> Response:
         if not isinstance(text, str) or not isinstance(share, bool):
             raise TypeError
     except (ValueError, KeyError, TypeError):
-        return refuse(N_("The request was malformed."), 422)
+        return refuse(Malformed())
     if len(text) > reflections.MAX_TEXT:
-        return refuse(N_("A reflection can be at most 5000 characters."), 422)
+        return refuse(Malformed(N_("A reflection can be at most 5000 characters.")))
 
     def write() -> Reflection:
         with session_scope(app.engine) as session:

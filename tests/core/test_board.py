@@ -4,11 +4,12 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from itertools import count
 from types import MappingProxyType
+from typing import Annotated
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pydantic import ValidationError
+from pydantic import Field, TypeAdapter, ValidationError
 
 from facilitator.agenda import (
     BreakPhase,
@@ -20,8 +21,7 @@ from facilitator.agenda import (
     Text,
     VotePhase,
 )
-from facilitator.agenda import Role as AgendaRole
-from facilitator.core import board_rules
+from facilitator.core import board_rules, visibility
 from facilitator.core.actors import FACILITATOR, Actor
 from facilitator.core.board import BoardState, decide, evolve
 from facilitator.core.board_messages import (
@@ -46,7 +46,6 @@ from facilitator.core.board_messages import (
     Vote,
 )
 from facilitator.core.errors import Refusal
-from facilitator.core.workshop import COMMANDS, EVENTS
 from tests.core.decisions import accepted, folded, refused
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -54,7 +53,7 @@ TITLE = Text(da="x", en="x")
 WORK = GroupWorkPhase(key="work", title=TITLE, minutes=30, board="ideas", group_size=2)
 SECRET = GroupWorkPhase(key="secret", title=TITLE, minutes=30, board="ideas", anonymous=True)
 LEADERS = GroupWorkPhase(
-    key="leaders", title=TITLE, minutes=30, board="frame", actors=(AgendaRole.LEADER,)
+    key="leaders", title=TITLE, minutes=30, board="frame", actors=(Role.LEADER,)
 )
 NOTES = IndividualPhase(key="notes", title=TITLE, minutes=10, board="notes")
 ALONE = IndividualPhase(key="alone", title=TITLE, minutes=10)
@@ -74,6 +73,14 @@ PROJECTOR = Actor(Role.PROJECTOR)
 DEPARTMENTS = {"anna": "Miljø", "bo": "Plan", "carl": "Miljø", "lea": "Ledelse"}
 
 _ids = count()
+
+# The wire format of this rule set's messages (the aggregate's adapters take every kind).
+BOARD_COMMANDS: TypeAdapter[BoardCommand] = TypeAdapter(
+    Annotated[BoardCommand, Field(discriminator="type")]
+)
+BOARD_EVENTS: TypeAdapter[BoardEvent] = TypeAdapter(
+    Annotated[BoardEvent, Field(discriminator="type")]
+)
 
 
 def outcome(
@@ -213,7 +220,7 @@ def test_posting_puts_a_stripped_idea_on_the_phase_board_under_the_command_id() 
     assert idea.text == "Én indgang for virksomheder"
     assert (idea.group, idea.anonymous, idea.hidden, idea.theme) == (None, False, False, None)
     assert idea.posted_at == T0 and idea.merged_into is None
-    assert state.visible_ideas("ideas") == (idea,)
+    assert visibility.WALL.ideas(state, "ideas") == [idea]
 
 
 def test_an_idea_goes_to_its_authors_group_for_that_phase() -> None:
@@ -262,13 +269,13 @@ def test_a_reused_command_id_never_overwrites_an_idea() -> None:
 
 def test_a_leaders_only_phase_refuses_participants_and_takes_leaders() -> None:
     state = joined()
-    assert refusal(state, LEADERS, PostIdea(text="frame"), ANNA) == "leaders_only"
+    assert refusal(state, LEADERS, PostIdea(text="frame"), ANNA) == "leaders_phase"
     state = run(state, LEADERS, PostIdea(text="frame"), LEA, "f")
     assert state.ideas["f"].author == "lea"
 
 
 def test_a_role_the_phase_does_not_list_is_refused() -> None:
-    staff_only = WORK.model_copy(update={"actors": (AgendaRole.PARTICIPANT,)})
+    staff_only = WORK.model_copy(update={"actors": (Role.PARTICIPANT,)})
     assert refusal(joined(), staff_only, PostIdea(text="x"), LEA) == "not_an_actor"
 
 
@@ -355,14 +362,14 @@ def test_deleting_an_idea_gives_its_votes_back() -> None:
 def test_a_hidden_idea_leaves_the_board_and_only_the_facilitator_can_reach_it() -> None:
     state = run(posted(a=ANNA, b=BO), WORK, HideIdea(idea="a"), FACILITATOR)
     assert state.ideas["a"].hidden
-    assert [idea.id for idea in state.visible_ideas("ideas")] == ["b"]
+    assert [idea.id for idea in visibility.WALL.ideas(state, "ideas")] == ["b"]
     assert refusal(state, WORK, EditIdea(idea="a", text="x"), ANNA) == "no_idea"
     assert refusal(state, VOTE, Vote(idea="a"), BO) == "no_idea"
     assert refusal(state, VOTE, Vote(idea="a"), FACILITATOR) == "not_an_actor"
     assert refusal(state, WORK, HideIdea(idea="a"), FACILITATOR) == "unchanged"
     state = run(state, WORK, EditIdea(idea="a", text="toned down"), FACILITATOR)
     state = run(state, WORK, UnhideIdea(idea="a"), FACILITATOR)
-    assert [idea.id for idea in state.visible_ideas("ideas")] == ["a", "b"]
+    assert [idea.id for idea in visibility.WALL.ideas(state, "ideas")] == ["a", "b"]
     assert refusal(state, WORK, UnhideIdea(idea="a"), FACILITATOR) == "unchanged"
     assert refusal(state, WORK, HideIdea(idea="nope"), FACILITATOR) == "no_idea"
 
@@ -401,7 +408,7 @@ def test_merging_moves_the_votes_to_the_target_and_the_source_disappears() -> No
     assert events[0].votes_moved == 3
     state = fold(state, events)
     assert state.ideas["a"].merged_into == "b"
-    assert [idea.id for idea in state.visible_ideas("ideas")] == ["b", "c"]
+    assert [idea.id for idea in visibility.WALL.ideas(state, "ideas")] == ["b", "c"]
     assert state.tally("dots") == {"b": 4}
     # The move is capped by nothing: Bo now has 3 votes on b although max_per_idea is 2,
     # and his total is what it was.
@@ -579,16 +586,16 @@ def test_a_vote_on_an_idea_hidden_since_can_still_be_withdrawn() -> None:
 
 
 def test_a_leaders_only_vote_refuses_participants() -> None:
-    leaders_vote = VOTE.model_copy(update={"actors": (AgendaRole.LEADER,)})
+    leaders_vote = VOTE.model_copy(update={"actors": (Role.LEADER,)})
     state = posted(a=ANNA)
-    assert refusal(state, leaders_vote, Vote(idea="a"), BO) == "leaders_only"
+    assert refusal(state, leaders_vote, Vote(idea="a"), BO) == "leaders_phase"
     assert run(state, leaders_vote, Vote(idea="a"), LEA).tally("vote") == {"a": 1}
 
 
 def test_the_facilitator_votes_only_where_the_agenda_lists_the_facilitator() -> None:
     state = posted(a=ANNA)
     assert refusal(state, VOTE, Vote(idea="a"), FACILITATOR) == "not_an_actor"
-    everyone = VOTE.model_copy(update={"actors": tuple(AgendaRole)})
+    everyone = VOTE.model_copy(update={"actors": (Role.FACILITATOR, Role.PARTICIPANT, Role.LEADER)})
     state = run(state, everyone, Vote(idea="a"), FACILITATOR)
     assert state.votes_of("vote", "facilitator") == {"a": 1}
 
@@ -598,7 +605,7 @@ def test_revealing_makes_the_counts_public_once_and_closes_the_vote() -> None:
     assert "vote" not in state.revealed
     state = run(state, VOTE, RevealVotes(), FACILITATOR, paused=True)
     assert state.revealed == {"vote"}
-    assert refusal(state, VOTE, RevealVotes(), FACILITATOR) == "already_revealed"
+    assert refusal(state, VOTE, RevealVotes(), FACILITATOR) == "votes_already_revealed"
     assert refusal(state, VOTE, Vote(idea="a"), CARL) == "voting_closed"
     assert refusal(state, VOTE, Unvote(idea="a"), BO) == "voting_closed"
     assert run(state, DOTS, Vote(idea="a"), CARL).tally("dots") == {"a": 1}
@@ -669,7 +676,7 @@ def test_no_sequence_of_votes_breaks_the_budget_or_the_per_idea_limit(
                 and not paused
                 and used >= budget
                 and phase.key not in state.revealed
-                and idea in {visible.id for visible in state.visible_ideas("ideas")}
+                and idea in {visible.id for visible in visibility.WALL.ideas(state, "ideas")}
             )
             continue
         state = fold(state, answer)
@@ -709,7 +716,7 @@ def test_forming_groups_places_every_member_whose_role_takes_part() -> None:
     placed = state.groups["work"]
     assert set(placed) == {f"p{n}" for n in range(7)} | {"lea"}
     assert len(set(placed.values())) == 4  # 8 people in twos
-    staff_only = WORK.model_copy(update={"key": "staff", "actors": (AgendaRole.PARTICIPANT,)})
+    staff_only = WORK.model_copy(update={"key": "staff", "actors": (Role.PARTICIPANT,)})
     state = run(state, staff_only, FormGroups(seed=42), FACILITATOR)
     assert "lea" not in state.groups["staff"]
 
@@ -822,20 +829,20 @@ def test_every_event_survives_a_trip_through_json_and_replays_to_the_same_state(
     events = _a_whole_session()
     kinds = {event.type for event in events} | {"participant_joined"}
     assert len(kinds) == 15
-    again = [EVENTS.validate_json(EVENTS.dump_json(event)) for event in events]
+    again = [BOARD_EVENTS.validate_json(BOARD_EVENTS.dump_json(event)) for event in events]
     assert again == events
     assert fold(joined(), again) == fold(joined(), events)
 
 
 def test_commands_parse_from_the_wire_on_their_type_and_reject_strays() -> None:
-    assert COMMANDS.validate_python({"type": "vote", "idea": "a"}) == Vote(idea="a")
-    post = COMMANDS.validate_json('{"type": "post_idea", "text": "hi"}')
+    assert BOARD_COMMANDS.validate_python({"type": "vote", "idea": "a"}) == Vote(idea="a")
+    post = BOARD_COMMANDS.validate_json('{"type": "post_idea", "text": "hi"}')
     assert post == PostIdea(text="hi", anonymous=False)
-    theme = COMMANDS.validate_python({"type": "create_theme", "name": "T"})
+    theme = BOARD_COMMANDS.validate_python({"type": "create_theme", "name": "T"})
     assert theme == CreateTheme(name="T", board=None)
     for bad in ({"type": "vote"}, {"type": "vote", "idea": "a", "n": 2}, {"type": "nope"}):
         with pytest.raises(ValidationError):
-            COMMANDS.validate_python(bad)
+            BOARD_COMMANDS.validate_python(bad)
 
 
 def test_an_idea_posted_event_carries_its_author_even_when_anonymous() -> None:

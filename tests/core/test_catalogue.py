@@ -3,12 +3,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from itertools import count
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pydantic import ValidationError
+from pydantic import Field, TypeAdapter, ValidationError
 
 from facilitator.agenda import (
     BreakPhase,
@@ -47,7 +47,6 @@ from facilitator.core.catalogue_messages import (
 )
 from facilitator.core.catalogue_state import period_key
 from facilitator.core.errors import Refusal
-from facilitator.core.workshop import COMMANDS, EVENTS
 from tests.core.decisions import accepted, folded, refused
 
 T0 = datetime(2027, 1, 20, 9, 0, tzinfo=UTC)
@@ -69,6 +68,14 @@ OLE = Actor(Role.LEADER, "ole")
 ANNA = Actor(Role.PARTICIPANT, "anna")
 BO = Actor(Role.PARTICIPANT, "bo")
 PROJECTOR = Actor(Role.PROJECTOR)
+
+# The wire format of this rule set's messages (the aggregate's adapters take every kind).
+CATALOGUE_COMMANDS: TypeAdapter[CatalogueCommand] = TypeAdapter(
+    Annotated[CatalogueCommand, Field(discriminator="type")]
+)
+CATALOGUE_EVENTS: TypeAdapter[CatalogueEvent] = TypeAdapter(
+    Annotated[CatalogueEvent, Field(discriminator="type")]
+)
 
 
 def proposal(key: str, **decisions: Any) -> ImportedEntry:
@@ -810,8 +817,8 @@ def test_catalogue_message_types_are_distinct_from_every_other_message_type() ->
     ],
 )
 def test_commands_parse_from_the_wire_and_back(raw: str) -> None:
-    command = COMMANDS.validate_json(raw)
-    assert COMMANDS.validate_json(COMMANDS.dump_json(command)) == command
+    command = CATALOGUE_COMMANDS.validate_json(raw)
+    assert CATALOGUE_COMMANDS.validate_json(CATALOGUE_COMMANDS.dump_json(command)) == command
 
 
 @pytest.mark.parametrize(
@@ -826,7 +833,7 @@ def test_commands_parse_from_the_wire_and_back(raw: str) -> None:
 )
 def test_malformed_commands_do_not_parse(raw: str) -> None:
     with pytest.raises(ValidationError):
-        COMMANDS.validate_json(raw)
+        CATALOGUE_COMMANDS.validate_json(raw)
 
 
 def test_replaying_the_journal_from_json_rebuilds_the_same_state() -> None:
@@ -847,7 +854,7 @@ def test_replaying_the_journal_from_json_rebuilds_the_same_state() -> None:
         state = fold(state, answer)
     replayed = fold(
         CatalogueState.empty(),
-        (EVENTS.validate_json(EVENTS.dump_json(event)) for event in journal),
+        (CATALOGUE_EVENTS.validate_json(CATALOGUE_EVENTS.dump_json(event)) for event in journal),
     )
     assert replayed == state
 

@@ -115,7 +115,7 @@ def test_illegal_commands_are_refused_with_a_reason_and_change_nothing() -> None
     lobby = three_phases()
     running = run(lobby, Start(), at(0))
     last = run(running, JumpTo(phase=2), at(1))
-    cases = [
+    cases: list[tuple[MachineState, MachineCommand, str]] = [
         (lobby, Next(), "not_started"),
         (lobby, End(), "not_started"),
         (running, Start(), "already_started"),

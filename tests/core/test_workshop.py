@@ -27,7 +27,7 @@ def test_a_theme_on_a_board_the_agenda_does_not_have_is_refused(agenda: Agenda) 
     refusal = decide(
         state, agenda, CreateTheme(name="Service", board="nowhere"), FACILITATOR, NOW, "t"
     )
-    assert isinstance(refusal, Refusal) and refusal.code == "no_board"
+    assert isinstance(refusal, Refusal) and refusal.code == "unknown_board"
     assert refusal.render() == "There is no board nowhere."
     known = decide(
         state, agenda, CreateTheme(name="Service", board=agenda.boards[0]), FACILITATOR, NOW, "t"
