@@ -1,42 +1,28 @@
-"""Shared fixtures: databases (SQLite always, PostgreSQL when it is running), a fake clock."""
+"""Shared fixtures: databases (SQLite always, PostgreSQL when it is running), a fake clock,
+a live server. The helpers they use are in tests/support.py."""
 
 from __future__ import annotations
 
 import asyncio
-import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import uvicorn
 from sqlalchemy import Engine, create_engine, text
 
-from facilitator.agenda import Programme
+from facilitator.agenda import Agenda, Programme
+from facilitator.agenda.files import DEFAULT_PROGRAMME, load_programme
 from facilitator.clock import system_clock
 from facilitator.settings import Settings
 from facilitator.store.db import make_engine
 from facilitator.store.migrate import upgrade
-from facilitator.store.programmes import WorkshopLinks, create_programme
+from facilitator.store.programmes import create_programme
 from facilitator.web.app import create_app
 
-POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-REDIS = "redis://127.0.0.1:6379/15"
-
-
-class FakeClock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, start: datetime | None = None) -> None:
-        self.now = start or datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
+# Re-exported for the modules that still import it from here; import it from tests.support.
+from tests.support import POSTGRES, FakeClock, LiveServer, free_port, postgres_unreachable, until
 
 
 @pytest.fixture
@@ -44,25 +30,12 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
-def _postgres_reason() -> str | None:
-    try:
-        engine = create_engine(POSTGRES, connect_args={"connect_timeout": 2})
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        engine.dispose()
-    except Exception as exc:
-        return f"PostgreSQL at 127.0.0.1:5432/test is not reachable ({type(exc).__name__})"
-    return None
-
-
-_PG_REASON = _postgres_reason()
-
-
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A URL into a fresh schema of the `test` database, dropped afterwards."""
-    if _PG_REASON:
-        pytest.skip(_PG_REASON)
+    reason = postgres_unreachable()  # asked on first use only, then remembered
+    if reason:
+        pytest.skip(reason)
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(POSTGRES)
     with admin.begin() as connection:
@@ -96,30 +69,14 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture(scope="session")
-def programme():  # type: ignore[no-untyped-def]
-    from facilitator.agenda.files import DEFAULT_PROGRAMME, load_programme
-
+def programme() -> Programme:
     return load_programme(DEFAULT_PROGRAMME)
 
 
 @pytest.fixture
-def agenda(programme):  # type: ignore[no-untyped-def]
+def agenda(programme: Programme) -> Agenda:
     """The real staff day 1 agenda: many phases of every common kind."""
     return programme.workshop("staff-day-1").agenda
-
-
-@dataclass
-class LiveServer:
-    base: str
-    ws: str
-    links: list[WorkshopLinks]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture
@@ -129,7 +86,7 @@ async def live_server(
     """A real server on a loopback port, in the test's own event loop."""
     engine = make_engine(sqlite_url)
     upgrade(engine)
-    port = _free_port()
+    port = free_port()
     links = create_programme(
         engine, programme, clock=system_clock, base_url=f"http://127.0.0.1:{port}"
     )
@@ -149,8 +106,11 @@ async def live_server(
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
-    while not server.started:  # noqa: ASYNC110 (uvicorn offers no event to await)
-        await asyncio.sleep(0.02)
+    # uvicorn offers no event to await; a server that fails to start ends its task.
+    await until(lambda: server.started or task.done(), "the server did not start")
+    if task.done():
+        task.result()  # its error, if it had one
+        raise AssertionError(f"the server on port {port} stopped as it started")
     try:
         yield LiveServer(f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}", links)
     finally:

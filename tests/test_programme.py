@@ -7,19 +7,19 @@ between the days appear on day 2; the exports open with the right content.
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx2 as httpx
 import pytest
 from openpyxl import load_workbook
+from websockets.asyncio.client import connect
 
 from facilitator.agenda import Programme
-from tests.conftest import LiveServer
-from tests.web.test_socket_json import Client
+from tests.support import JsonClient, LiveServer, server_seq, settle, until
 
 pytestmark = pytest.mark.slow
 
@@ -60,25 +60,9 @@ async def drive(server: LiveServer, workshop: str, token: str, *commands: dict[s
             assert response.status_code == 200, (command, response.text)
 
 
-async def quiet(clients: list[Client]) -> None:
-    for _ in range(300):
-        if not any(c.unacked for c in clients):
-            await asyncio.sleep(0.2)
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("commands were not acknowledged")
-
-
-class Listener(Client):
-    """A client that also keeps every raw message it received."""
-
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
-        self.raw: list[str] = []
-
-    def apply(self, message: dict[str, Any]) -> None:
-        self.raw.append(json.dumps(message, ensure_ascii=False))
-        super().apply(message)
+def seq_of(server: LiveServer, workshop: str, token: str) -> Callable[[], Awaitable[int]]:
+    """Asks the server for the workshop's seq (for ``settle``)."""
+    return lambda: server_seq(server.base, workshop, token)
 
 
 async def test_the_whole_programme(live_server: LiveServer, programme: Programme) -> None:
@@ -107,14 +91,14 @@ async def test_the_whole_programme(live_server: LiveServer, programme: Programme
         {"type": "jump", "phase": phase(programme, "staff-day-1", "needs-and-offers")},
         {"type": "form_groups", "seed": 3},
     )
-    phones = [Client(live_server, w, p.token) for p in staff]
+    phones = [JsonClient(live_server.ws, w, p.token) for p in staff]
     for client in phones:
         await client.connect()
     for n, client in enumerate(phones[:10]):
         await client.send(
             {"type": "post_idea", "text": f"Forslag {n}: færre indgange for virksomhederne"}
         )
-    await quiet(phones)
+    await settle(phones, seq_of(live_server, w, tokens[day1.key]))
     await drive(
         live_server,
         w,
@@ -126,7 +110,7 @@ async def test_the_whole_programme(live_server: LiveServer, programme: Programme
     assert len(everyone_sees) == 10
     for client in phones:
         await client.send({"type": "vote", "idea": sorted(everyone_sees)[0]})
-    await quiet(phones)
+    await settle(phones, seq_of(live_server, w, tokens[day1.key]))
     await drive(
         live_server,
         w,
@@ -165,21 +149,21 @@ async def test_the_whole_programme(live_server: LiveServer, programme: Programme
         {"type": "start"},
         {"type": "jump", "phase": phase(programme, "leaders-catalogue", "one-by-one")},
     )
-    boards = [Client(live_server, c, leader.token) for leader in leaders]
+    boards = [JsonClient(live_server.ws, c, leader.token) for leader in leaders]
     for board in boards:
         await board.connect()
-    await asyncio.sleep(0.3)
+    await until(lambda: all(b.seq is not None for b in boards), "a leader had no snapshot")
     async with httpx.AsyncClient(base_url=live_server.base) as http:
         view = (await http.get(f"/w/{c}/state?token={tokens[catalogue.key]}")).json()
     assert view["status"] == "running"
     entries = await catalogue_entries(live_server, c, leaders[0].token)
     assert len(entries) == 10 and all(e["origin"] == "staff-day-1" for e in entries)
     for n, entry in enumerate(entries):
-        leader = boards[n % 6]
-        await leader.send(
+        board = boards[n % 6]
+        await board.send(
             {"type": "triage", "entry": entry["id"], "field": "verdict", "value": VERDICTS[n % 3]}
         )
-        await leader.send(
+        await board.send(
             {
                 "type": "triage",
                 "entry": entry["id"],
@@ -188,7 +172,7 @@ async def test_the_whole_programme(live_server: LiveServer, programme: Programme
             }
         )
         if n % 3 == 0:
-            await leader.send(
+            await board.send(
                 {
                     "type": "triage",
                     "entry": entry["id"],
@@ -203,7 +187,7 @@ async def test_the_whole_programme(live_server: LiveServer, programme: Programme
     await boards[1].send(
         {"type": "triage", "entry": entries[0]["id"], "field": "priority", "value": 1}
     )
-    await quiet(boards)
+    await settle(boards, seq_of(live_server, c, tokens[catalogue.key]))
     assert not [r for b in boards for r in b.refused]
     entries = await catalogue_entries(live_server, c, leaders[0].token)
     first = entries[0]
@@ -251,10 +235,10 @@ async def test_the_whole_programme(live_server: LiveServer, programme: Programme
         shared_seen |= {m for m in range(20) if f"samme dag ({m})" in text and m != n}
     assert shared_seen and all(m % 2 == 0 for m in shared_seen)  # only the shared ones
 
-    listeners = [Listener(live_server, d, p.token) for p in staff]
+    listeners = [JsonClient(live_server.ws, d, p.token) for p in staff]
     for listener in listeners:
         await listener.connect()
-    panel = Client(live_server, d, leaders[0].token)
+    panel = JsonClient(live_server.ws, d, leaders[0].token)
     await panel.connect()
     await drive(
         live_server,
@@ -262,14 +246,14 @@ async def test_the_whole_programme(live_server: LiveServer, programme: Programme
         tokens[day2.key],
         {"type": "jump", "phase": phase(programme, "staff-day-2", "leader-panel")},
     )
-    await asyncio.sleep(0.5)
+    # Every staff socket has had everything up to the panel, and no draft in any of it.
+    await settle([*listeners, panel], seq_of(live_server, d, tokens[day2.key]))
     assert not any("Hemmelig begrundelse" in raw for each in listeners for raw in each.raw)
     decided = await catalogue_entries(live_server, d, leaders[0].token)
     assert len(decided) == 10 and all(e["verdict"] for e in decided)
     for entry in decided[:4]:
         await panel.send({"type": "reveal_decision", "entry": entry["id"]})
-    await quiet([panel])
-    await asyncio.sleep(0.5)
+    await settle([*listeners, panel], seq_of(live_server, d, tokens[day2.key]))
     for listener in listeners:
         received = "\n".join(listener.raw)
         for n, entry in enumerate(decided):
@@ -279,7 +263,7 @@ async def test_the_whole_programme(live_server: LiveServer, programme: Programme
     await listeners[1].send(
         {"type": "ask_question", "text": "Hvornår starter det?", "entry": decided[0]["id"]}
     )
-    await quiet(listeners)
+    await settle(listeners, seq_of(live_server, d, tokens[day2.key]))
     assert not listeners[0].refused and not listeners[1].refused
 
     # --- Exports: all four formats open with the right content ----------------------------
@@ -308,8 +292,6 @@ async def test_the_whole_programme(live_server: LiveServer, programme: Programme
 
 async def catalogue_entries(server: LiveServer, workshop: str, token: str) -> list[dict[str, Any]]:
     """The catalogue as a leader's snapshot shows it."""
-    from websockets.asyncio.client import connect
-
     url = f"{server.ws}/w/{workshop}/ws?protocol=json&token={token}"
     async with connect(url, compression=None) as socket:
         await socket.send(json.dumps({"type": "hello", "last_seq": None}))

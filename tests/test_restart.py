@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -22,15 +20,9 @@ from facilitator.clock import system_clock
 from facilitator.store.db import make_engine
 from facilitator.store.migrate import upgrade
 from facilitator.store.programmes import create_programme
+from tests.support import free_port, healthy, until_blocking
 
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @contextmanager
@@ -52,15 +44,13 @@ def server(database_url: str, data_dir: Path, port: int) -> Iterator[subprocess.
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=0.5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            raise AssertionError("the server did not come up")
+        base = f"http://127.0.0.1:{port}"
+
+        def up() -> bool:  # or gone
+            return healthy(base) or process.poll() is not None
+
+        until_blocking(up, "the server did not come up", within=20)
+        assert process.poll() is None, f"the server on port {port} exited: {process.returncode}"
         yield process
     finally:
         if process.poll() is None:

@@ -7,8 +7,8 @@ import pytest
 from playwright.async_api import Browser, expect
 
 from facilitator.agenda import Programme
-from tests.browser.conftest import join, laptop, phone, screenshot, serious_violations
-from tests.conftest import LiveServer
+from tests.browser.support import join, laptop, phone, screenshot, serious_violations
+from tests.support import LiveServer
 
 pytestmark = pytest.mark.browser
 

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import httpx2 as httpx
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, Page, ViewportSize, expect
 
-from facilitator.agenda import Programme
-from tests.browser.conftest import join, laptop, phone, screenshot, serious_violations
-from tests.conftest import LiveServer
+from facilitator.agenda import Programme, VotePhase
+from tests.browser.support import join, laptop, phone, screenshot, serious_violations
+from tests.support import LiveServer, server_seq
 
 pytestmark = pytest.mark.browser
+
+
+# How many commands the page's outbox (static/app.js, in localStorage) still holds.
+UNSENT = """Object.keys(localStorage)
+    .filter((key) => key.startsWith("outbox:"))
+    .reduce((sum, key) => sum + JSON.parse(localStorage.getItem(key)).length, 0)"""
 
 
 def phase_index(programme: Programme, kind: str) -> int:
@@ -72,6 +76,7 @@ async def test_votes_beyond_the_budget_are_refused_in_the_ui(
 ) -> None:
     day1 = live_server.links[1]
     vote = programme.workshop("staff-day-1").agenda.phases[phase_index(programme, "vote")]
+    assert isinstance(vote, VotePhase)
     facilitator = await open_facilitator(browser, live_server)
     page = await (await phone(browser)).new_page()
     await join(page, day1.participant, "Vibeke")
@@ -99,7 +104,7 @@ async def test_the_projector_timer_counts_down(browser: Browser, live_server: Li
     await projector.goto(live_server.links[1].projector)
     timer = projector.locator(".timer .left")
     first = await timer.inner_text()
-    await asyncio.sleep(2.2)
+    await expect(timer).not_to_have_text(first)  # it moves on by itself, second by second
     assert await timer.inner_text() != first
     minutes, seconds = (int(x) for x in (await timer.inner_text()).split(":"))
     assert 0 < minutes * 60 + seconds < int(first.split(":")[0]) * 60 + int(first.split(":")[1])
@@ -117,18 +122,28 @@ async def test_an_idea_posted_offline_arrives_exactly_once_when_back_online(
     await jump(facilitator, phase_index(programme, "group_work"))
     await expect(page.locator("#compose")).to_be_visible()
 
+    token = day1.facilitator.split("token=")[1]
+    seq_before = await server_seq(live_server.base, day1.workshop_id, token)
+
     await context.set_offline(True)
     await expect(page.locator("body.offline .connection")).to_be_visible()
     await page.fill("#idea-text", "Skrevet i kælderen uden net")
     await page.click("#compose button")
-    await asyncio.sleep(0.5)
+    # The phone has taken the idea into its outbox: it says so, and keeps it there.
+    await expect(page.locator("#compose .status")).to_contain_text("Gemt på telefonen")
+    assert await page.evaluate(UNSENT) == 1
+    assert await server_seq(live_server.base, day1.workshop_id, token) == seq_before
     await expect(facilitator.locator("#moderation .idea")).to_have_count(0)
 
     await context.set_offline(False)
     await expect(facilitator.locator("#moderation .idea")).to_have_count(1)
+    posted = await server_seq(live_server.base, day1.workshop_id, token)
+    assert posted == seq_before + 1
     await page.reload()
-    await asyncio.sleep(0.5)
+    # Once the outbox is empty, every copy the phone sent (again) has been answered.
+    await page.wait_for_function(f"() => ({UNSENT}) === 0")
     await expect(page.locator("#board .idea")).to_have_count(1)
+    assert await server_seq(live_server.base, day1.workshop_id, token) == posted
     await expect(facilitator.locator("#moderation .idea")).to_have_count(1)
 
 
@@ -253,8 +268,8 @@ async def test_the_phone_pages_fit_a_360_pixel_screen_without_sideways_scrolling
     browser: Browser, live_server: LiveServer, programme: Programme
 ) -> None:
     day1 = live_server.links[1]
-    context = await browser.new_context(viewport={"width": 360, "height": 740}, locale="da-DK")
-    page = await context.new_page()
+    narrow = ViewportSize(width=360, height=740)
+    page = await (await browser.new_context(viewport=narrow, locale="da-DK")).new_page()
     await page.goto(live_server.base + "/")
     assert await page.evaluate("document.documentElement.scrollWidth") <= 360
     await join(page, day1.participant, "Smalle Sofie med et meget langt navn")

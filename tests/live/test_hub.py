@@ -8,7 +8,6 @@ parallel runs do not hear each other, and kills only its own connections.
 from __future__ import annotations
 
 import asyncio
-import functools
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -23,22 +22,9 @@ from facilitator.live import redis_hub as redis_hub_module
 from facilitator.live.hub import Hub, hub_from_url
 from facilitator.live.memory_hub import QUEUE_LIMIT, MemoryHub, Subscription
 from facilitator.live.redis_hub import RedisHub
-from tests.conftest import REDIS
+from tests.support import REDIS, redis_unreachable, until
 
 WAIT = 5.0  # seconds: generous, only reached when something is broken
-
-
-@functools.cache
-def redis_unreachable() -> str | None:
-    """Why the Redis tests must skip, if they must: asked once per session, with a short ping."""
-    client = redis.Redis.from_url(REDIS, socket_connect_timeout=0.5, socket_timeout=0.5)
-    try:
-        client.ping()
-    except (redis.RedisError, OSError) as exc:
-        return f"Redis at 127.0.0.1:6379 is not reachable: {exc}"
-    finally:
-        client.close()
-    return None
 
 
 @pytest.fixture
@@ -106,8 +92,8 @@ async def test_a_subscriber_hears_nothing_from_other_channels(hub: Hub, prefix: 
     async with hub.subscribe(f"{prefix}:a") as subscription:
         await hub.publish(f"{prefix}:b", "not for a")
         await hub.publish(f"{prefix}:a", "for a")
+        # Published after it, "for a" would come after a stray "not for a".
         assert await receive(subscription) == "for a"
-        await asyncio.sleep(0.05)
         assert pending(subscription) == 0
 
 
@@ -155,8 +141,7 @@ async def test_leaving_stops_delivery_and_a_channel_can_be_joined_again(
             assert await receive(leaves) == "both"
         await hub.publish(f"{prefix}:a", "one")
         assert await receive(stays) == "both"
-        assert await receive(stays) == "one"
-        await asyncio.sleep(0.05)
+        assert await receive(stays) == "one"  # handed to every subscriber at once
         assert pending(leaves) == 0
     for round_ in range(3):  # the last subscriber left; the channel is as good as new
         async with hub.subscribe(f"{prefix}:a") as again:
@@ -211,9 +196,8 @@ async def test_close_while_subscribed_ends_delivery_without_hanging(hub: Hub, pr
     async with hub.subscribe(f"{prefix}:a") as subscription:
         await hub.publish(f"{prefix}:a", "before")
         assert await receive(subscription) == "before"
-        await asyncio.wait_for(hub.close(), WAIT)
+        await asyncio.wait_for(hub.close(), WAIT)  # once it returns, nothing reads any more
         await hub.publish(f"{prefix}:a", "after")  # a no-op, not an error
-        await asyncio.sleep(0.05)
         assert pending(subscription) == 0
     # leaving after close is quiet; joining after close is refused
     with pytest.raises(RuntimeError, match="closed"):
@@ -238,11 +222,10 @@ async def clients(admin: Redis, name: str, kind: str = "pubsub") -> list[int]:
 
 
 async def no_connections_left(admin: Redis, name: str) -> None:
-    for _ in range(100):  # Redis notices closed connections on its own time
-        if not await clients(admin, name, "normal") + await clients(admin, name):
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("the hub left connections open")
+    async def none_left() -> bool:  # Redis notices closed connections on its own time
+        return not await clients(admin, name, "normal") + await clients(admin, name)
+
+    await until(none_left, "the hub left connections open", within=WAIT)
 
 
 async def numsub(admin: Redis, channel: str) -> int:
@@ -371,15 +354,15 @@ async def test_the_last_subscriber_leaving_unsubscribes_and_the_reader_idles(
     monkeypatch.setattr(PubSub, "get_message", counted)
     async with redis_hub.subscribe(f"{prefix}:a"), redis_hub.subscribe(f"{prefix}:a"):
         assert await numsub(admin, f"{prefix}:a") == 1  # one Redis channel per process
-    for _ in range(100):
-        if not await numsub(admin, f"{prefix}:a"):
-            break
-        await asyncio.sleep(0.01)
-    else:
-        raise AssertionError("the last subscriber left, the Redis subscription stayed")
-    await asyncio.sleep(0.05)  # the reader hears the confirmation, then has nothing to do
+
+    async def unsubscribed() -> bool:
+        return not await numsub(admin, f"{prefix}:a")
+
+    await until(unsubscribed, "the last subscriber left, the Redis subscription stayed")
+    # The reader hears Redis confirm it, then has nothing to do.
+    await until(lambda: not redis_hub._expected, "the reader never heard the confirmation")
     calls = 0
-    await asyncio.sleep(0.5)
+    await asyncio.sleep(0.5)  # what is tested: ten heartbeats of idleness
     assert calls <= 1  # waiting for a subscriber, not spinning on get_message
     assert redis_hub._reader is not None and not redis_hub._reader.done()
     async with redis_hub.subscribe(f"{prefix}:a") as subscription:  # and it wakes again
@@ -403,7 +386,8 @@ async def test_a_quiet_connection_is_pinged_and_kept(
     monkeypatch.setattr(PubSub, "ping", counted)
     async with redis_hub.subscribe(f"{prefix}:a") as subscription:
         [before] = await clients(admin, prefix)
-        await asyncio.sleep(1.0)  # silence: the reader pings now and then, Redis answers
+        # Silence: the reader pings now and then, Redis answers.
+        await until(lambda: pings >= 2, lambda: f"{pings} pings in the silence", within=WAIT)
         assert pings >= 2
         await redis_hub.publish(f"{prefix}:a", "still here")
         assert await receive(subscription) == "still here"
@@ -479,7 +463,7 @@ async def test_a_subscriber_cancelled_while_subscribing_leaves_the_hub_sound(
     async def slow(self: PubSub, *args: Any, **kwargs: Any) -> Any:
         if args == (f"{prefix}:b",) and not stuck.is_set():
             stuck.set()
-            await asyncio.sleep(WAIT)
+            await asyncio.sleep(WAIT)  # what is tested: a subscribe that hangs, to be cancelled
         return await subscribe(self, *args, **kwargs)
 
     async def join() -> None:
@@ -514,7 +498,12 @@ async def test_a_connection_that_stops_answering_is_replaced(
     async with redis_hub.subscribe(f"{prefix}:a") as subscription:
         [before] = await clients(admin, prefix)
         await resumed(redis_hub, f"{prefix}:a", subscription)  # still fine at first
-        await asyncio.sleep(0.5)
+
+        async def replaced() -> bool:
+            return await clients(admin, prefix) not in ([], [before])
+
+        await until(lambda: subscription.lagged, "the silent connection was kept", within=WAIT)
+        await until(replaced, "no new connection", within=WAIT)
         assert subscription.lagged  # declared dead, reconnected, resynced
         assert await clients(admin, prefix) != [before]
         await resumed(redis_hub, f"{prefix}:a", subscription)

@@ -11,11 +11,9 @@ import asyncio
 import contextlib
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,29 +21,27 @@ from typing import Any
 import httpx2 as httpx
 import pytest
 from sqlalchemy import Engine, text
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed
 
 from facilitator.agenda.files import DEFAULT_PROGRAMME, load_programme
 from facilitator.clock import system_clock
 from facilitator.store.db import make_engine
 from facilitator.store.migrate import upgrade
 from facilitator.store.programmes import WorkshopLinks, create_programme
-from tests.conftest import REDIS
-from tests.live.test_hub import redis_unreachable
+from tests.support import (
+    REDIS,
+    JsonClient,
+    free_port,
+    healthy,
+    redis_unreachable,
+    until,
+    until_blocking,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 
 PEOPLE = 10
 IDEAS_EACH = 6
 WAIT = 10.0
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @contextlib.contextmanager
@@ -71,10 +67,13 @@ def servers(database_url: str, data_dir: Path, count: int) -> Iterator[list[str]
             started.append((process, f"http://127.0.0.1:{port}", log))
         deadline = time.monotonic() + 20
         for process, base, log in started:
-            while not _healthy(base):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(f"{base} did not come up:\n{log.read_text()[-3000:]}")
-                time.sleep(0.05)
+
+            def up(process: subprocess.Popen[bytes] = process, base: str = base) -> bool:
+                return healthy(base) or process.poll() is not None
+
+            until_blocking(up, f"{base} did not come up", within=deadline - time.monotonic())
+            if process.poll() is not None:
+                raise AssertionError(f"{base} did not come up:\n{log.read_text()[-3000:]}")
         yield [base for _, base, _ in started]
     finally:
         for process, _, _ in started:
@@ -86,80 +85,6 @@ def servers(database_url: str, data_dir: Path, count: int) -> Iterator[list[str]
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(10)
-
-
-def _healthy(base: str) -> bool:
-    try:
-        return httpx.get(f"{base}/healthz", timeout=0.5).status_code == 200
-    except httpx.TransportError:
-        return False
-
-
-class Client:
-    """One socket on one process: its own copy of the board, and the commands not yet acked."""
-
-    def __init__(self, base: str, workshop: str, token: str) -> None:
-        ws = base.replace("http://", "ws://")
-        self.url = f"{ws}/w/{workshop}/ws?protocol=json&token={token}"
-        self.seq: int | None = None
-        self.ideas: dict[str, str] = {}
-        self.unacked: dict[str, dict[str, Any]] = {}
-        self.refused: list[dict[str, Any]] = []
-        self.problems: list[str] = []
-        self.closing = False
-        self.socket: ClientConnection | None = None
-        self.reader: asyncio.Task[None] | None = None
-
-    async def connect(self) -> None:
-        self.socket = await connect(self.url, compression=None)
-        await self.socket.send(json.dumps({"type": "hello", "last_seq": None}))
-        self.reader = asyncio.create_task(self.read(self.socket))
-
-    async def close(self) -> None:
-        self.closing = True
-        if self.socket is not None:
-            await self.socket.close()
-        if self.reader is not None:
-            with contextlib.suppress(Exception):  # already reported in ``problems``
-                await self.reader
-
-    async def send(self, command: dict[str, Any]) -> None:
-        assert self.socket is not None
-        command = {**command, "client_id": uuid.uuid4().hex}
-        self.unacked[command["client_id"]] = command
-        await self.socket.send(json.dumps(command))
-
-    async def read(self, socket: ClientConnection) -> None:
-        try:
-            async for raw in socket:
-                self.apply(json.loads(raw))
-        except ConnectionClosed:
-            pass
-        except Exception as exc:
-            self.problems.append(f"{type(exc).__name__}: {exc}")
-            raise
-        if not self.closing:
-            self.problems.append(f"the server closed the socket: {socket.close_code}")
-
-    def apply(self, message: dict[str, Any]) -> None:
-        match message["type"]:
-            case "snapshot":
-                self.seq = message["seq"]
-                self.ideas = {i["id"]: i["text"] for i in message["view"]["ideas"]}
-            case "event":
-                if self.seq is None or message["seq"] != self.seq + 1:
-                    self.problems.append(f"event {message['seq']} after {self.seq}")
-                self.seq = message["seq"]
-                event = message["event"]
-                if event is not None and event["type"] == "idea_posted":
-                    if event["idea"] in self.ideas:
-                        self.problems.append(f"idea {event['idea']} twice")
-                    self.ideas[event["idea"]] = event["text"]
-            case "ack":
-                self.unacked.pop(message["client_id"], None)
-            case "refused":
-                self.unacked.pop(message["client_id"], None)
-                self.refused.append(message)
 
 
 def journal(engine: Engine, workshop: str) -> tuple[int, list[int], dict[str, list[str]]]:
@@ -188,16 +113,19 @@ class SocketBroke(AssertionError):
     """A socket saw something no socket should: a gap, a duplicate, a close from the server."""
 
 
-async def until(check: Callable[[], bool], what: Callable[[], str], clients: list[Client]) -> None:
+async def steady(
+    check: Callable[[], bool], what: Callable[[], str], clients: list[JsonClient]
+) -> None:
     """Wait for ``check``; fail at once when a socket breaks, and after WAIT at the latest."""
-    deadline = time.monotonic() + WAIT
-    while not check():
+
+    def holds() -> bool:
         broken = [(c.url.split("/w/")[0], c.problems, list(c.unacked.values())) for c in clients]
         broken = [b for b in broken if b[1]]
         if broken:
             raise SocketBroke(broken)
-        assert time.monotonic() < deadline, what()
-        await asyncio.sleep(0.02)
+        return check()
+
+    await until(holds, what, within=WAIT)
 
 
 @pytest.fixture
@@ -226,10 +154,10 @@ async def test_two_processes_show_every_socket_the_same_board(
     with servers(postgres_url, tmp_path, 2) as (a, b):
         async with contextlib.AsyncExitStack() as sockets:
 
-            async def open_socket(base: str, token: str) -> Client:
-                client = Client(base, workshop, token)
+            async def open_socket(base: str, token: str) -> JsonClient:
+                client = JsonClient(base, workshop, token)
                 await client.connect()
-                sockets.push_async_callback(client.close)
+                sockets.push_async_callback(client.drop)
                 return client
 
             people: list[dict[str, Any]] = []
@@ -247,13 +175,13 @@ async def test_two_processes_show_every_socket_the_same_board(
                 (await open_socket(a, p["token"]), await open_socket(b, p["token"])) for p in people
             ]
             everyone = [facilitator, watching, *(c for pair in phones for c in pair)]
-            await until(
+            await steady(
                 lambda: all(c.seq is not None for c in everyone), lambda: "no snapshot", everyone
             )
 
             for command in ({"type": "start"}, {"type": "jump", "phase": group_work}):
                 await facilitator.send(command)
-                await until(lambda: not facilitator.unacked, lambda: "no answer", everyone)
+                await steady(lambda: not facilitator.unacked, lambda: "no answer", everyone)
             assert not facilitator.refused
 
             async def post(n: int) -> None:
@@ -261,13 +189,13 @@ async def test_two_processes_show_every_socket_the_same_board(
                     await phones[n][k % 2].send({"type": "post_idea", "text": f"Idé {n}.{k}"})
 
             await asyncio.gather(*(post(n) for n in range(PEOPLE)))
-            await until(
+            await steady(
                 lambda: not any(c.unacked for c in everyone),
                 lambda: f"not acknowledged: {[c.unacked for c in everyone if c.unacked]}",
                 everyone,
             )
             seq, seqs, stored = await asyncio.to_thread(journal, engine, workshop)
-            await until(
+            await steady(
                 lambda: all(c.seq == seq for c in everyone),
                 lambda: f"at seq {seq}, the sockets are at {[c.seq for c in everyone]}",
                 everyone,
@@ -286,5 +214,5 @@ async def test_two_processes_show_every_socket_the_same_board(
                 assert not client.refused and not client.problems, client.refused
             # And both processes hand a newcomer that same board.
             late = [await open_socket(a, token), await open_socket(b, token)]
-            await until(lambda: all(c.seq == seq for c in late), lambda: "newcomers lag", late)
+            await steady(lambda: all(c.seq == seq for c in late), lambda: "newcomers lag", late)
             assert all(c.ideas == board for c in late)

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Engine, text
 
 from facilitator.store.committer import Committer
 from facilitator.store.db import make_engine
+from tests.support import until
 
 
 @pytest.fixture
@@ -80,7 +81,7 @@ async def test_while_another_writer_holds_the_database_the_write_waits_in_a_thre
 
     async def loop_is_free() -> None:
         nonlocal ticks
-        for _ in range(10):
+        for _ in range(10):  # what is tested: the loop ticks on while the lock is held
             await asyncio.sleep(0.01)
             ticks += 1
         other.execute("COMMIT")
@@ -103,17 +104,26 @@ def test_a_database_across_the_network_is_always_written_from_a_thread() -> None
 
 
 class Disk:
-    """Stands in for fdatasync: records which files were synced, and can be held or fail."""
+    """Stands in for fdatasync: records which files were synced, and can be slow or fail.
+
+    A slow disk lets one sync through per ``let_one_through()``.
+    """
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.synced: list[str] = []
-        self.gate = threading.Event()
-        self.gate.set()
+        self.started = 0  # syncs begun, held or not
+        self.slow = False
+        self._through = threading.Semaphore(0)
         self.error: OSError | None = None
         monkeypatch.setattr("facilitator.store.committer._fdatasync", self.fdatasync)
 
+    def let_one_through(self) -> None:
+        self._through.release()
+
     def fdatasync(self, descriptor: int) -> None:
-        self.gate.wait(5)
+        self.started += 1
+        if self.slow:
+            assert self._through.acquire(timeout=5), "the test never let this sync through"
         if self.error is not None:
             raise self.error
         self.synced.append(os.readlink(f"/proc/self/fd/{descriptor}"))
@@ -132,8 +142,11 @@ def committer(sqlite_engine: Engine) -> Iterator[Committer]:
 
 
 def synchronous_setting(committer: Committer) -> int:
-    connection = committer._own_connection()
-    return int(connection.connection.dbapi_connection.execute("PRAGMA synchronous").fetchone()[0])
+    dbapi = committer._own_connection().connection.dbapi_connection
+    assert isinstance(dbapi, sqlite3.Connection)
+    row = dbapi.execute("PRAGMA synchronous").fetchone()
+    assert row is not None
+    return int(row[0])
 
 
 async def test_a_commit_on_the_loop_is_visible_at_once_and_on_disk_once_durable_returns(
@@ -153,16 +166,20 @@ async def test_commits_made_while_a_sync_runs_share_the_next_one(
     committer: Committer, disk: Disk
 ) -> None:
     await committer.run(insert("a"))
-    disk.gate.clear()  # the disk is slow
+    disk.slow = True
     first = asyncio.create_task(committer.durable())
-    await asyncio.sleep(0.05)
+    await until(lambda: disk.started == 1, "the sync for a never started")
     await committer.run(insert("b"))
     await committer.run(insert("c"))
     waiting = [asyncio.create_task(committer.durable()) for _ in range(3)]
-    await asyncio.sleep(0.05)
-    assert not first.done() and not any(task.done() for task in waiting)
-    disk.gate.set()
+    assert not first.done()  # the disk holds it
+    disk.let_one_through()  # the sync for "a": it came too early for "b" and "c"
+    await until(first.done, "the sync for a never returned")
+    await until(lambda: disk.started == 2, "no sync for b and c")
+    assert not any(task.done() for task in waiting)  # they wait for the second sync
+    disk.let_one_through()
     await asyncio.gather(first, *waiting)
+    assert disk.started == 2
     assert len(disk.synced) == 2  # one for "a", one for "b", "c" and all three waiters
 
 

@@ -6,14 +6,15 @@ from sqlmodel import select
 from facilitator.agenda import Programme, Role
 from facilitator.core.actors import FACILITATOR, Actor
 from facilitator.core.board_messages import Join, PostIdea
+from facilitator.core.board_state import ANONYMOUS
 from facilitator.core.commands import JumpTo, Start
 from facilitator.core.errors import Refusal
 from facilitator.core.workshop import Command, decide, fold
 from facilitator.store import privacy, reflections, workshops
 from facilitator.store.db import session_scope
 from facilitator.store.programmes import create_programme
-from facilitator.store.tables import Participant
-from tests.conftest import FakeClock
+from facilitator.store.tables import Participant, Reflection
+from tests.support import FakeClock
 
 
 def run(engine: Engine, workshop_id: str, command: Command, actor: Actor, cid: str) -> None:
@@ -83,8 +84,8 @@ def test_anonymising_keeps_the_ideas_without_the_name_everywhere(
         state = workshops.restore(session, workshop=row)
         person = session.get(Participant, "anna")
         assert person is not None and person.token != "t-anna"
-        texts = [r.text for r in session.exec(select(reflections.Reflection))]
-    assert state.board.members["anna"].name == privacy.ANONYMOUS
+        texts = [r.text for r in session.exec(select(Reflection))]
+    assert state.board.members["anna"].name == ANONYMOUS
     idea = state.board.ideas["idea"]
     assert idea.text == "Én indgang" and idea.anonymous
     assert "Anna Hansen" not in str(state)

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, inspect
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, MetaData, inspect
 from sqlmodel import SQLModel, select
 
 from facilitator.agenda import Agenda
@@ -14,9 +17,9 @@ from facilitator.core.errors import Refusal
 from facilitator.core.workshop import WorkshopState, decide, fold
 from facilitator.store import workshops
 from facilitator.store.db import session_scope
-from facilitator.store.migrate import upgrade
+from facilitator.store.migrate import MIGRATIONS, upgrade
 from facilitator.store.tables import JournalEntry, Receipt
-from tests.conftest import FakeClock
+from tests.support import FakeClock
 
 
 def apply(
@@ -55,8 +58,45 @@ def test_the_migrations_build_exactly_the_tables_the_code_declares(engine: Engin
     assert {"workshop", "journal", "phase_run", "receipt"} <= set(inspect(engine).get_table_names())
 
 
-def test_upgrading_twice_changes_nothing(engine: Engine) -> None:
+def schema_and_data(engine: Engine) -> tuple[str | None, dict[str, Any], dict[str, list[str]]]:
+    """The revision, every table's columns, keys and indexes, and every table's rows."""
+    with engine.connect() as connection:
+        revision = MigrationContext.configure(connection).get_current_revision()
+        inspector = inspect(connection)
+        schema: dict[str, Any] = {}
+        for table in sorted(inspector.get_table_names()):
+            columns = [
+                (c["name"], str(c["type"]), c["nullable"], str(c.get("default")))
+                for c in inspector.get_columns(table)
+            ]
+            keys = (
+                inspector.get_pk_constraint(table)["constrained_columns"],
+                sorted(str(f) for f in inspector.get_foreign_keys(table)),
+                sorted(str(u) for u in inspector.get_unique_constraints(table)),
+                sorted(str(i) for i in inspector.get_indexes(table)),
+            )
+            schema[table] = (columns, keys)
+        tables = MetaData()
+        tables.reflect(connection)
+        rows = {
+            name: sorted(repr(tuple(row)) for row in connection.execute(table.select()))
+            for name, table in tables.tables.items()
+        }
+    return revision, schema, rows
+
+
+def test_upgrading_twice_changes_nothing(engine: Engine, agenda: Agenda, clock: FakeClock) -> None:
+    with session_scope(engine) as session:
+        row = workshops.create_workshop(session, agenda=agenda, now=clock())
+    apply(engine, row.id, Start(), clock, "kept")
+    before = schema_and_data(engine)
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    assert before[0] == head is not None
+    assert before[2]["workshop"] and before[2]["journal"] and before[2]["receipt"]
+
     upgrade(engine)
+
+    assert schema_and_data(engine) == before
 
 
 def test_a_new_workshop_restores_to_the_lobby_with_the_agenda_snapshot(

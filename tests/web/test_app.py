@@ -15,7 +15,7 @@ from facilitator.store.db import make_engine
 from facilitator.store.migrate import upgrade
 from facilitator.store.programmes import WorkshopLinks, create_programme
 from facilitator.web.app import create_app
-from tests.conftest import FakeClock
+from tests.support import FakeClock
 
 
 @pytest.fixture
@@ -59,7 +59,10 @@ def test_the_facilitator_link_sets_a_cookie_and_hides_the_token(
     page = client.get(f"/w/{day1.workshop_id}/facilitator")
     assert page.status_code == 200
     assert '<html lang="da">' in page.text
-    assert "Velkommen" in page.text or "Start" in page.text
+    # Not started yet: the lobby, the Start button, and the agenda from its first phase on.
+    assert "Venterum" in page.text
+    assert '<button name="type" value="start" class="primary" >Start</button>' in page.text
+    assert '<span class="title">Velkommen</span>' in page.text
     assert day1.join_code in page.text
 
 

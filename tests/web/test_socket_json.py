@@ -6,8 +6,7 @@ import asyncio
 import contextlib
 import json
 import random
-import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx2 as httpx
@@ -15,80 +14,12 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from facilitator.agenda import Programme
-from tests.conftest import LiveServer
+from facilitator.agenda import Programme, VotePhase
+from tests.support import JsonClient, LiveServer, server_seq, settle, sound, until
 
 pytestmark = pytest.mark.slow
 
-
-class Client:
-    """A phone: keeps its own copy of the board and a list of commands not yet acknowledged."""
-
-    def __init__(self, server: LiveServer, workshop: str, token: str) -> None:
-        self.url = f"{server.ws}/w/{workshop}/ws?protocol=json&token={token}"
-        self.seq: int | None = None
-        self.epoch: str | None = None
-        self.snapshots = 0
-        self.ideas: dict[str, str] = {}
-        self.unacked: dict[str, dict[str, Any]] = {}
-        self.refused: list[dict[str, Any]] = []
-        self.tallies_seen: list[Any] = []
-        self.socket: ClientConnection | None = None
-        self.reader: asyncio.Task[None] | None = None
-
-    async def connect(self) -> None:
-        self.socket = await connect(self.url, compression=None)
-        hello = {"type": "hello", "last_seq": self.seq, "epoch": self.epoch}
-        await self.socket.send(json.dumps(hello))
-        self.reader = asyncio.create_task(self.read(self.socket))
-        for command in list(self.unacked.values()):  # retry, same client id
-            await self.socket.send(json.dumps(command))
-
-    async def drop(self) -> None:
-        assert self.socket is not None and self.reader is not None
-        await self.socket.close()
-        self.reader.cancel()
-
-    async def send(self, command: dict[str, Any]) -> None:
-        command = {**command, "client_id": uuid.uuid4().hex}
-        self.unacked[command["client_id"]] = command
-        assert self.socket is not None
-        with contextlib.suppress(ConnectionClosed):  # sent again on reconnect
-            await self.socket.send(json.dumps(command))
-
-    async def read(self, socket: ClientConnection) -> None:
-        try:
-            async for raw in socket:
-                self.apply(json.loads(raw))
-        except ConnectionClosed:
-            pass
-
-    def apply(self, message: dict[str, Any]) -> None:
-        match message["type"]:
-            case "welcome":
-                self.epoch = message["epoch"]
-            case "snapshot":
-                self.snapshots += 1
-                self.seq, self.epoch = message["seq"], message["epoch"]
-                self.ideas = {i["id"]: i["text"] for i in message["view"]["ideas"]}
-                self.tallies_seen += [v.get("tally") for v in message["view"]["votes"].values()]
-            case "event":
-                assert self.seq is not None and message["seq"] == self.seq + 1, "gap"
-                self.seq = message["seq"]
-                event = message["event"]
-                if event is None:
-                    return
-                if event["type"] == "idea_posted":
-                    self.ideas[event["idea"]] = event["text"]
-                if event["type"] == "votes_revealed":
-                    self.tallies_seen.append(event["tally"])
-                if event["type"] == "vote_cast":
-                    self.tallies_seen.append(event)
-            case "ack":
-                self.unacked.pop(message["client_id"], None)
-            case "refused":
-                self.unacked.pop(message["client_id"], None)
-                self.refused.append(message)
+PONG = json.dumps({"type": "pong"})
 
 
 async def join(server: LiveServer, code: str, name: str, department: str) -> dict[str, Any]:
@@ -99,24 +30,22 @@ async def join(server: LiveServer, code: str, name: str, department: str) -> dic
     return result
 
 
-async def settle(clients: list[Client], server: LiveServer, workshop: str, token: str) -> None:
-    """Wait until every command is acknowledged and every client is at the server's seq."""
-    for _ in range(500):
-        if not any(c.unacked for c in clients):
-            break
-        await asyncio.sleep(0.02)
-    seq = await server_seq(server, workshop, token)
-    for _ in range(500):
-        if all(c.seq == seq and not c.unacked for c in clients):
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError([(c.seq, len(c.unacked)) for c in clients])
+def seq_of(server: LiveServer, workshop: str, token: str) -> Callable[[], Awaitable[int]]:
+    """Asks the server for the workshop's seq (for ``settle``)."""
+    return lambda: server_seq(server.base, workshop, token)
 
 
-async def server_seq(server: LiveServer, workshop: str, token: str) -> int:
-    async with httpx.AsyncClient(base_url=server.base) as http:
-        seq: int = (await http.get(f"/w/{workshop}/state?token={token}")).json()["seq"]
-        return seq
+async def next_message(socket: ClientConnection) -> str:
+    message = await asyncio.wait_for(socket.recv(), 5)
+    assert isinstance(message, str), message
+    return message
+
+
+async def drain(socket: ClientConnection) -> None:
+    """Read up to the answer to a ping: all the server sent before it has then arrived."""
+    await socket.send(json.dumps({"type": "ping"}))
+    while await next_message(socket) != PONG:
+        pass
 
 
 async def test_twenty_two_phones_that_drop_and_retry_all_end_with_the_servers_board(
@@ -128,13 +57,13 @@ async def test_twenty_two_phones_that_drop_and_retry_all_end_with_the_servers_bo
     departments = [d.key for d in programme.departments]
     token = day1.facilitator.split("token=")[1]
 
-    facilitator = Client(live_server, day1.workshop_id, token)
+    facilitator = JsonClient(live_server.ws, day1.workshop_id, token)
     await facilitator.connect()
     people = [
         await join(live_server, day1.join_code, f"Person {n}", departments[n % len(departments)])
         for n in range(22)
     ]
-    phones = [Client(live_server, day1.workshop_id, p["token"]) for p in people]
+    phones = [JsonClient(live_server.ws, day1.workshop_id, p["token"]) for p in people]
     for phone in phones:
         await phone.connect()
     for command in (
@@ -143,37 +72,30 @@ async def test_twenty_two_phones_that_drop_and_retry_all_end_with_the_servers_bo
         {"type": "form_groups", "seed": 7},
     ):
         await facilitator.send(command)
-    await asyncio.sleep(0.2)
+    await until(lambda: not facilitator.unacked, "the facilitator's commands were not answered")
     assert not facilitator.refused
 
     rng = random.Random(1)
 
-    async def work(phone: Client, number: int) -> None:
+    async def work(phone: JsonClient, number: int) -> None:
         for k in range(6):
             await phone.send({"type": "post_idea", "text": f"Idé {number}.{k}"})
             if rng.random() < 0.3:
                 await phone.drop()
+                # What is tested: a phone away for a random moment while the others go on.
                 await asyncio.sleep(rng.random() / 20)
                 await phone.connect()
 
     await asyncio.gather(*(work(phone, n) for n, phone in enumerate(phones)))
     everyone = [facilitator, *phones]
-    await settle(everyone, live_server, day1.workshop_id, token)
+    await settle(everyone, seq_of(live_server, day1.workshop_id, token))
 
     expected = {f"Idé {n}.{k}" for n in range(22) for k in range(6)}
     for client in everyone:
         assert sorted(client.ideas.values()) == sorted(expected)  # exactly once each
-        assert not client.refused
+        assert not client.refused and not client.problems
     for client in everyone:
         await client.drop()
-
-
-async def until(condition: Callable[[], bool]) -> None:
-    for _ in range(250):
-        if condition():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("the condition never held")
 
 
 async def test_a_phone_back_in_the_same_epoch_gets_what_it_missed_and_one_from_another_a_snapshot(
@@ -181,28 +103,30 @@ async def test_a_phone_back_in_the_same_epoch_gets_what_it_missed_and_one_from_a
 ) -> None:
     day1 = live_server.links[1]
     token = day1.facilitator.split("token=")[1]
-    facilitator = Client(live_server, day1.workshop_id, token)
-    phone = Client(live_server, day1.workshop_id, token)
+    facilitator = JsonClient(live_server.ws, day1.workshop_id, token)
+    phone = JsonClient(live_server.ws, day1.workshop_id, token)
     await facilitator.connect()
     await phone.connect()
-    await until(lambda: phone.seq is not None and phone.epoch is not None)
+    await until(lambda: phone.seq is not None and phone.epoch is not None, "no snapshot")
     assert phone.snapshots == 1
     await phone.drop()
 
     await facilitator.send({"type": "start"})
-    await until(lambda: not facilitator.unacked)
+    await settle([facilitator], seq_of(live_server, day1.workshop_id, token))
     await phone.connect()  # same epoch: the missed events, in order, and no snapshot
-    await until(lambda: phone.seq == facilitator.seq)
+    await until(lambda: phone.seq == facilitator.seq, lambda: f"{phone} missed events")
+    await phone.ping()  # and nothing more after them
     assert phone.snapshots == 1
     await phone.drop()
 
     # An epoch this server never gave out, as after a restart: the seq alone proves nothing.
     phone.epoch = "before-restart"
     await phone.connect()
-    await until(lambda: phone.snapshots == 2)
+    await until(lambda: phone.snapshots == 2, "no snapshot for an unknown epoch")
     assert phone.seq == facilitator.seq
     for client in (facilitator, phone):
         await client.drop()
+    assert sound([facilitator, phone])
 
 
 async def test_votes_stay_secret_until_revealed_and_the_budget_holds_against_raw_commands(
@@ -212,41 +136,48 @@ async def test_votes_stay_secret_until_revealed_and_the_budget_holds_against_raw
     agenda = programme.workshop("staff-day-1").agenda
     group_work = next(i for i, p in enumerate(agenda.phases) if p.kind == "group_work")
     vote_index, vote = next((i, p) for i, p in enumerate(agenda.phases) if p.kind == "vote")
+    assert isinstance(vote, VotePhase)
     token = day1.facilitator.split("token=")[1]
-    facilitator = Client(live_server, day1.workshop_id, token)
+    facilitator = JsonClient(live_server.ws, day1.workshop_id, token)
     await facilitator.connect()
     people = [await join(live_server, day1.join_code, f"P{n}", "miljo") for n in range(3)]
-    phones = [Client(live_server, day1.workshop_id, p["token"]) for p in people]
+    phones = [JsonClient(live_server.ws, day1.workshop_id, p["token"]) for p in people]
     for phone in phones:
         await phone.connect()
+    everyone = [facilitator, *phones]
     await facilitator.send({"type": "start"})
     await facilitator.send({"type": "jump", "phase": group_work})
-    await asyncio.sleep(0.1)
+    await until(lambda: not facilitator.unacked, "the facilitator's commands were not answered")
     await phones[0].send({"type": "post_idea", "text": "Én indgang for virksomheder"})
-    await asyncio.sleep(0.1)
+    await until(lambda: phones[0].ideas, "the phone never saw its own idea")
     idea = next(iter(phones[0].ideas))
     await facilitator.send({"type": "jump", "phase": vote_index})
-    await asyncio.sleep(0.1)
+    await until(lambda: not facilitator.unacked, "the jump to the vote was not answered")
 
     budget_cap = min(vote.votes_per_person, vote.max_per_idea)
     for _ in range(budget_cap + 2):  # more than the UI would ever allow
         await phones[1].send({"type": "vote", "idea": idea})
-    await asyncio.sleep(0.3)
+    await until(lambda: not phones[1].unacked, "the votes were not answered")
     assert [r["code"] for r in phones[1].refused] == ["idea_limit"] * 2
     assert phones[1].refused[0]["error"].startswith("Én idé kan højst få")
-    # Nobody but the voter and the facilitator learnt anything about the votes.
+    # Nobody but the voter and the facilitator learnt anything about the votes: every
+    # phone has had every event the votes caused, and then a pong.
+    await settle(everyone, seq_of(live_server, day1.workshop_id, token))
+    await phones[0].ping()
+    await phones[2].ping()
     assert all(t is None for t in phones[0].tallies_seen + phones[2].tallies_seen)
 
     await facilitator.send({"type": "reveal_votes"})
-    await asyncio.sleep(0.2)
+    await settle(everyone, seq_of(live_server, day1.workshop_id, token))
     assert phones[2].tallies_seen[-1] == {idea: budget_cap}
     # A participant cannot reveal, steer or vote after the reveal.
     for command in ({"type": "reveal_votes"}, {"type": "next"}, {"type": "vote", "idea": idea}):
         await phones[2].send(command)
-    await asyncio.sleep(0.2)
+    await until(lambda: not phones[2].unacked, "the participant's commands were not answered")
     assert [r["code"] for r in phones[2].refused] == ["forbidden", "forbidden", "voting_closed"]
-    for client in [facilitator, *phones]:
+    for client in everyone:
         await client.drop()
+    assert sound(everyone)
 
 
 async def test_malformed_and_oversized_messages_get_a_refusal_and_the_socket_survives(
@@ -323,15 +254,18 @@ async def test_someone_coming_online_updates_the_facilitator_and_wakes_nobody_el
         connect(f"{base}?token={token}", compression=None) as facilitator,
         connect(f"{base}?token={anna['token']}", compression=None) as phone,
     ):
-        for socket in (facilitator, phone):  # clock, the view (and "mine"), Anna's arrival
-            with contextlib.suppress(TimeoutError):
-                while True:
-                    await asyncio.wait_for(socket.recv(), 0.5)
+        # The facilitator gets the clock, the view, and Anna's arrival (unless the view had
+        # it already); the phone the clock, its view and its "mine". Then nothing else.
+        while "(1/2 " not in await next_message(facilitator):
+            pass
+        for socket in (facilitator, phone):
+            await drain(socket)
         async with connect(f"{base}?token={bo['token']}", compression=None):
-            update = await asyncio.wait_for(facilitator.recv(), 2)
-            assert 'id="people"' in str(update) and "2/2" in str(update)
-            with pytest.raises(TimeoutError):
-                await asyncio.wait_for(phone.recv(), 0.5)
+            update = await next_message(facilitator)
+            assert 'id="people"' in update and "(2/2 " in update
+            # Every socket heard of Bo at once, so a pong now comes after anything the phone got.
+            await phone.send(json.dumps({"type": "ping"}))
+            assert await next_message(phone) == PONG
 
 
 async def test_an_anonymised_person_is_disconnected_and_a_returning_client_hears_of_it(
@@ -341,9 +275,9 @@ async def test_an_anonymised_person_is_disconnected_and_a_returning_client_hears
     anna = await join(live_server, day1.join_code, "Anna Hansen", "miljo")
     bo = await join(live_server, day1.join_code, "Bo", "social")
     token = day1.facilitator.split("token=")[1]
-    watcher = Client(live_server, day1.workshop_id, bo["token"])
+    watcher = JsonClient(live_server.ws, day1.workshop_id, bo["token"])
     await watcher.connect()
-    await asyncio.sleep(0.2)
+    await watcher.ping()  # the snapshot is in
     last_seen = watcher.seq
     await watcher.drop()  # Bo's phone sleeps through the erasure
     url = f"{live_server.ws}/w/{day1.workshop_id}/ws?protocol=json&token={anna['token']}"
@@ -359,20 +293,14 @@ async def test_an_anonymised_person_is_disconnected_and_a_returning_client_hears
             while True:
                 await asyncio.wait_for(annas_phone.recv(), 2)
         assert annas_phone.close_code == 4403
-    back = Client(live_server, day1.workshop_id, bo["token"])
+    back = JsonClient(live_server.ws, day1.workshop_id, bo["token"])
     back.seq = last_seen
-    raw: list[str] = []
-    original = back.apply
-
-    def keep(message: dict[str, object]) -> None:
-        raw.append(json.dumps(message, ensure_ascii=False))
-        original(message)  # type: ignore[arg-type]
-
-    back.apply = keep  # type: ignore[method-assign]
     await back.connect()
-    await asyncio.sleep(0.3)
+    await back.ping()  # the pong comes after all its hello brought
     # Its last seq is behind the erasure: it gets the erased view (an event or a snapshot).
     assert back.seq is not None and last_seen is not None and back.seq > last_seen
-    assert any("Anonym" in r for r in raw), raw
-    assert not any("Anna Hansen" in r for r in raw), raw
+    assert back.seq == await server_seq(live_server.base, day1.workshop_id, token)
+    assert any("Anonym" in r for r in back.raw), back.raw
+    assert not any("Anna Hansen" in r for r in back.raw), back.raw
     await back.drop()
+    assert sound([watcher, back])

@@ -1,0 +1,60 @@
+"""Helpers for the browser tests: Debian's Chromium, the screens' sizes, joining, axe-core."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.async_api import Browser, BrowserContext, Page, ViewportSize
+
+from facilitator.paths import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+AXE = ROOT / ".venv" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "test-output" / "screenshots"
+PHONE = ViewportSize(width=390, height=844)
+
+
+def chromium_missing() -> str | None:
+    """Why the browser tests must skip, if they must."""
+    if Path(CHROMIUM).exists():
+        return None
+    return "Debian's chromium is not installed (apt-get install chromium)"
+
+
+async def phone(browser: Browser) -> BrowserContext:
+    return await browser.new_context(viewport=PHONE, locale="da-DK", has_touch=True)
+
+
+async def laptop(browser: Browser, width: int = 1366, height: int = 900) -> BrowserContext:
+    viewport = ViewportSize(width=width, height=height)
+    return await browser.new_context(viewport=viewport, locale="da-DK")
+
+
+async def join(page: Page, url: str, name: str, department_index: int = 1) -> None:
+    await page.goto(url)
+    await page.fill("#name", name)
+    await page.select_option("#department", index=department_index)
+    await page.click("form button.primary")
+    await page.wait_for_url("**/me")
+
+
+async def screenshot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+async def serious_violations(page: Page) -> list[dict[str, Any]]:
+    """axe-core's serious and critical findings on the page as it is now."""
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (./run test installs it with npm)")
+    await page.add_script_tag(path=str(AXE))
+    result = await page.evaluate("async () => JSON.stringify(await axe.run(document))")
+    violations: list[dict[str, Any]] = json.loads(result)["violations"]
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
