@@ -8,12 +8,31 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+class Limits(BaseModel):
+    """What protects the room from one client, in one place (docs/api.md §2). The defaults
+    are far above what a real programme meets; each is a FACILITATOR_LIMITS__<NAME>."""
+
+    body_bytes: int = Field(default=16 * 1024, ge=1024)  # a command or a join, streamed or not
+    reflection_bytes: int = Field(default=32 * 1024, ge=1024)  # a home reflection's body
+    json_depth: int = Field(default=8, ge=2)  # nesting of a command's JSON
+    command_rate: float = Field(default=10.0, gt=0)  # commands per second per connection …
+    command_burst: float = Field(default=30.0, ge=1)  # … with bursts of this many
+    wrong_codes_per_minute: int = Field(default=20, ge=1)  # join-code guesses per address
+    wrong_codes_overall_per_minute: int = Field(default=300, ge=1)  # … and from everywhere
+    people_per_workshop: int = Field(default=500, ge=1)
+    sockets_per_person: int = Field(default=12, ge=1)  # tabs and devices of one token
+    outbox_messages: int = Field(default=512, ge=16)  # queued for one slow socket …
+    outbox_bytes: int = Field(default=16 * 1024 * 1024, ge=64 * 1024)  # … or this many bytes
+
+
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="FACILITATOR_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="FACILITATOR_", env_nested_delimiter="__", extra="ignore"
+    )
 
     data_dir: Path = Path("data")
     database_url: str = ""  # empty: sqlite file in data_dir
@@ -22,6 +41,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     public_url: str = ""  # how phones reach this server, for join links and QR codes
+    limits: Limits = Limits()
 
     def resolved_database_url(self) -> str:
         if self.database_url:
