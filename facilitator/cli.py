@@ -113,6 +113,7 @@ def _serve(args: argparse.Namespace) -> int:
         ws_ping_interval=15,  # phones sleep; find dead sockets
         ws_ping_timeout=15,
         proxy_headers=False,
+        access_log=False,  # ours leaves tokens out (web/access_log.py)
         log_level="info",
         env_file=None,
     )

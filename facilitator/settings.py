@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     public_url: str = ""  # how phones reach this server, for join links and QR codes
+    allowed_origins: tuple[str, ...] = ()  # other origins whose pages may post here
     limits: Limits = Limits()
 
     def resolved_database_url(self) -> str:

@@ -28,9 +28,11 @@ from facilitator.settings import Settings
 from facilitator.store.db import DatabaseUnavailable, make_engine
 from facilitator.store.migrate import upgrade
 from facilitator.web import join, reflections
+from facilitator.web.access_log import AccessLog, loggable
 from facilitator.web.errors import EdgeError, NotFound
 from facilitator.web.pages import routes
 from facilitator.web.render import language_of, page
+from facilitator.web.security import Origins, SecurityMiddleware
 from facilitator.web.services import Services
 from facilitator.web.socket import WorkshopSocket
 
@@ -89,8 +91,13 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
             request, "The database cannot be written to right now; nothing was changed.", 503
         )
 
+    def foreign(request: Request) -> Response:
+        return error(request, "This request came from another site; nothing was changed.", 403)
+
+    origins = Origins([settings.base_url(), *settings.allowed_origins], settings.port)
+
     async def server_error(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error on %s", request.url.path, exc_info=exc)
+        log.exception("unhandled error on %s", loggable(request.url.path), exc_info=exc)
         return error(request, "Something went wrong on our side. Please try again.", 500)
 
     return Starlette(
@@ -101,7 +108,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
             WebSocketRoute("/w/{workshop_id}/ws", WorkshopSocket()),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
-        middleware=[Middleware(GZipMiddleware, minimum_size=500)],
+        middleware=[
+            Middleware(AccessLog),
+            Middleware(SecurityMiddleware, origins=origins, refuse=foreign),
+            Middleware(GZipMiddleware, minimum_size=500),
+        ],
         exception_handlers={
             EdgeError: edge_error,
             WorkshopNotFound: no_workshop,
