@@ -1,5 +1,5 @@
 """What one socket has yet to send: written at once while the client keeps up, queued
-(bounded) while it does not.
+(bounded in messages and in bytes) while it does not.
 
 A room tells every socket of a change in one pass. Handing each message to a writer task
 would cost every socket a task switch per message (the largest cost left at a thousand
@@ -22,9 +22,21 @@ Message = TypeVar("Message")
 
 
 class Outbox(Generic[Message]):
-    def __init__(self, send: Callable[[Message], Awaitable[None]], limit: int) -> None:
+    """``limit`` messages, or ``byte_limit`` bytes as ``size`` counts them, may wait."""
+
+    def __init__(
+        self,
+        send: Callable[[Message], Awaitable[None]],
+        limit: int,
+        byte_limit: int | None = None,
+        *,
+        size: Callable[[Message], int] = lambda message: 0,
+    ) -> None:
         self._send = send
         self._limit = limit
+        self._byte_limit = byte_limit
+        self._size = size
+        self._queued_bytes = 0
         self._queue: deque[Message] = deque()
         self._draining: asyncio.Task[None] | None = None  # while the transport pushes back
         self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -39,15 +51,22 @@ class Outbox(Generic[Message]):
             return
         if self._draining is None:
             self._send_now(message)
-        elif len(self._queue) < self._limit:
-            self._queue.append(message)
-        else:
+            return
+        size = self._size(message)
+        full = len(self._queue) >= self._limit or (
+            self._byte_limit is not None and self._queued_bytes + size > self._byte_limit
+        )
+        if full:
             self.overflowed = True
             self.stop()
+            return
+        self._queue.append(message)
+        self._queued_bytes += size
 
     def stop(self) -> None:
         """Send nothing more (``done`` is then set)."""
         self._queue.clear()
+        self._queued_bytes = 0
         if self._draining is not None and self._draining is not asyncio.current_task():
             self._draining.cancel()
         if not self.done.done():
@@ -70,7 +89,9 @@ class Outbox(Generic[Message]):
         try:
             await first
             while self._queue:
-                await self._send(self._queue.popleft())
+                message = self._queue.popleft()
+                self._queued_bytes -= self._size(message)
+                await self._send(message)
         except Exception:
             self.stop()
         finally:

@@ -30,6 +30,7 @@ from facilitator.store.migrate import upgrade
 from facilitator.web import join, reflections
 from facilitator.web.access_log import AccessLog, loggable
 from facilitator.web.errors import EdgeError, NotFound
+from facilitator.web.limits import Buckets, JoinGuard, SocketCounts
 from facilitator.web.pages import routes
 from facilitator.web.render import language_of, page
 from facilitator.web.security import Origins, SecurityMiddleware
@@ -50,7 +51,13 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         hub = hub_from_url(settings.broker_url)
         rooms = Rooms(engine=engine, hub=hub, clock=clock)
         app.state.services = Services(
-            settings=settings, engine=engine, rooms=rooms, renderer=renderer, clock=clock
+            settings=settings,
+            engine=engine,
+            rooms=rooms,
+            renderer=renderer,
+            clock=clock,
+            sockets=SocketCounts(settings.limits.sockets_per_person),
+            command_buckets=Buckets(settings.limits),
         )
         try:
             yield
@@ -72,7 +79,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
     async def edge_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, EdgeError)
         language = language_of(request)
-        return answer(request, exc.render(lambda m: i18n.gettext(language, m)), exc.status)
+        response = answer(request, exc.render(lambda m: i18n.gettext(language, m)), exc.status)
+        response.headers.update(exc.headers)
+        return response
 
     async def no_workshop(request: Request, _exc: Exception) -> Response:
         return await edge_error(request, NotFound())
@@ -96,6 +105,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
 
     origins = Origins([settings.base_url(), *settings.allowed_origins], settings.port)
 
+    def guessing(request: Request, retry_after: int) -> Response:
+        response = error(request, "Too many wrong codes; wait a minute and try again.", 429)
+        response.headers["retry-after"] = str(retry_after)
+        return response
+
     async def server_error(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s", loggable(request.url.path), exc_info=exc)
         return error(request, "Something went wrong on our side. Please try again.", 500)
@@ -111,6 +125,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         middleware=[
             Middleware(AccessLog),
             Middleware(SecurityMiddleware, origins=origins, refuse=foreign),
+            Middleware(JoinGuard, limits=settings.limits, refuse=guessing),
             Middleware(GZipMiddleware, minimum_size=500),
         ],
         exception_handlers={

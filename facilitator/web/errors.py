@@ -29,6 +29,7 @@ class EdgeError(Exception):
     status: ClassVar[int] = 400
     default: ClassVar[str] = N_("The request was malformed.")
     code: str | None = None
+    headers: dict[str, str] = {}  # noqa: RUF012 (read only; TooManyRequests sets its own)
 
     def __init__(
         self,
@@ -81,6 +82,10 @@ class TooManyRequests(EdgeError):
     status = 429
     default = N_("Too many requests; wait a moment and try again.")
     code = "rate_limited"
+
+    def __init__(self, msgid: str | None = None, *, retry_after: int = 1) -> None:
+        super().__init__(msgid)
+        self.headers = {"retry-after": str(retry_after)}
 
 
 def for_kind(kind: RefusalKind) -> type[EdgeError]:

@@ -12,8 +12,7 @@ from starlette.routing import Route
 
 from facilitator import i18n
 from facilitator.agenda import Role
-from facilitator.core.actors import FACILITATOR, Actor
-from facilitator.core.board_messages import AnonymiseParticipant
+from facilitator.core.actors import Actor
 from facilitator.core.errors import Refusal
 from facilitator.exports import FORMATS, ExportData
 from facilitator.exports import render as render_export
@@ -22,10 +21,18 @@ from facilitator.i18n import N_
 from facilitator.live.room import Accepted, Room
 from facilitator.store import privacy, reflections, workshops
 from facilitator.store.db import session_scope
-from facilitator.store.tables import Participant, Workshop
+from facilitator.store.tables import Workshop
+from facilitator.web import privacy as erasure
 from facilitator.web.auth import actor_for, remember
 from facilitator.web.commands import MAX_BODY, parse, parse_json
-from facilitator.web.errors import EdgeError, Malformed, NotAllowed, NotFound, refused
+from facilitator.web.errors import (
+    EdgeError,
+    Malformed,
+    NotAllowed,
+    NotFound,
+    TooManyRequests,
+    refused,
+)
 from facilitator.web.render import is_htmx, language_of, page
 from facilitator.web.services import Services, services
 from facilitator.web.views.screens import Scene, live_fragments, screen_context
@@ -124,6 +131,10 @@ async def participant_page(request: Request) -> Response:
 async def submit_command(request: Request) -> Response:
     row, actor, room = await who(request)
     app = services(request)
+    # The same rate as a websocket's, per client of this workshop (docs/api.md §2).
+    bucket = app.command_buckets[(row.id, actor.role, actor.participant_id)]
+    if not bucket.take():
+        return _answer_error(request, app, TooManyRequests(retry_after=bucket.retry_after()))
     content_type = request.headers.get("content-type", "")
     try:
         if int(request.headers.get("content-length") or 0) > MAX_BODY:
@@ -136,7 +147,8 @@ async def submit_command(request: Request) -> Response:
     except Malformed as exc:
         return _answer_error(request, app, exc)
 
-    outcome = await room.submit(command, actor, client_id)
+    # The facilitator's anonymise_participant is the whole erasure (web/privacy.py).
+    outcome = await erasure.submit(app, room, row, command, actor, client_id)
     if isinstance(outcome, Refusal):
         # Its kind says whether it is who asks (403), the state now (409) or the content (422).
         return _answer_error(request, app, refused(outcome))
@@ -151,9 +163,15 @@ def _answer_error(request: Request, app: Services, error: EdgeError) -> Response
         # htmx swaps only 2xx answers; the message goes into the page's alert region.
         body = app.renderer.render("fragments/flash.html", {"message": message}, language)
         return Response(body, media_type="text/html", headers={"HX-Reswap": "none"})
+    response: Response
     if request.headers.get("content-type", "").startswith("application/json"):
-        return JSONResponse({"ok": False, "code": code, "error": message}, status_code=status)
-    return page(app.renderer, request, "error.html", {"message": message}, status_code=status)
+        answer = {"ok": False, "code": code, "error": message}
+        response = JSONResponse(answer, status_code=status)
+    else:
+        context = {"message": message}
+        response = page(app.renderer, request, "error.html", context, status_code=status)
+    response.headers.update(error.headers)
+    return response
 
 
 def _answer_accepted(
@@ -246,32 +264,15 @@ async def my_data(request: Request) -> Response:
 
 
 async def anonymise(request: Request) -> Response:
-    """The facilitator anonymises a person everywhere in the programme; ideas stay."""
+    """The facilitator anonymises a person everywhere in the programme; ideas stay.
+
+    The flow is ``web.privacy.erase``, the same as for the ``anonymise_participant`` command.
+    """
     row, _actor, _room = await who(request, Role.FACILITATOR)
     app = services(request)
-    participant_id = request.path_params["participant_id"]
-
-    def erase() -> dict[str, str]:
-        with session_scope(app.engine) as session:
-            person = session.get(Participant, participant_id)
-            # Only people of this facilitator's own programme (or workshop).
-            mine = person is not None and (
-                person.programme_id == row.programme_id
-                if row.programme_id
-                else person.workshop_id == row.id
-            )
-            return privacy.anonymise(session, participant_id=participant_id) if mine else {}
-
-    erased = await asyncio.to_thread(erase)
-    if not erased:
+    erased = await erasure.erase(app, row, request.path_params["participant_id"])
+    if erased is None:
         raise NotFound()
-    for workshop_id, person in erased.items():
-        room = await app.rooms.get(workshop_id)
-        # Journal the erasure: seq moves on, and the person's own sockets close.
-        await room.submit(AnonymiseParticipant(participant=person), FACILITATOR, None)
-        # Then read the rewritten history again: every socket, here and (through the hub)
-        # in other processes, gets a fresh view, and a client that was away a snapshot.
-        await room.reload()
     if is_htmx(request):
         return Response("", media_type="text/html")
     if request.headers.get("content-type", "").startswith("application/json"):

@@ -11,6 +11,7 @@ from facilitator.clock import Clock
 from facilitator.live.rooms import Rooms
 from facilitator.rendering import Renderer
 from facilitator.settings import Settings
+from facilitator.web.limits import Buckets, SocketCounts
 
 
 @dataclass
@@ -20,6 +21,8 @@ class Services:
     rooms: Rooms
     renderer: Renderer
     clock: Clock
+    sockets: SocketCounts  # open websockets per person, in this process
+    command_buckets: Buckets  # the rate of HTTP commands per client
 
 
 def services(connection: HTTPConnection) -> Services:

@@ -30,10 +30,11 @@ from facilitator.live.room import Accepted, Room
 from facilitator.store import workshops
 from facilitator.store.db import session_scope
 from facilitator.store.tables import Workshop
+from facilitator.web import privacy as erasure
 from facilitator.web.auth import actor_for
 from facilitator.web.commands import MAX_BODY, parse
 from facilitator.web.errors import Malformed
-from facilitator.web.limits import BURST, TokenBucket
+from facilitator.web.limits import TokenBucket
 from facilitator.web.services import Services, services
 from facilitator.web.views import protocol
 from facilitator.web.views.screens import live_fragments, personal_message
@@ -44,7 +45,7 @@ CLOSE_FORBIDDEN = 4403
 CLOSE_TOO_SLOW = 4408
 CLOSE_ABUSE = 1008
 CLOSE_SERVER_ERROR = 1011
-OUTBOX_LIMIT = 512
+CLOSE_TOO_MANY = 4429
 
 
 class WorkshopSocket:
@@ -67,14 +68,21 @@ async def workshop_socket(websocket: WebSocket, send: Send) -> None:
     row, actor = found
     json_mode = websocket.query_params.get("protocol") == "json"
     await websocket.accept()
-    room = await app.rooms.get(row.id)
-    language = i18n.negotiate(
-        websocket.cookies.get(i18n.LANGUAGE_COOKIE),
-        websocket.headers.get("accept-language"),
-        websocket.query_params.get("lang"),
-    )
-    client = ClientSocket(websocket, send, app, room, row, actor, language, json_mode)
-    await client.run()
+    holder = (row.id, actor.role, actor.participant_id)  # one person, or one staff token
+    if not app.sockets.open(holder):
+        await websocket.close(CLOSE_TOO_MANY)  # a real person never has this many tabs
+        return
+    try:
+        room = await app.rooms.get(row.id)
+        language = i18n.negotiate(
+            websocket.cookies.get(i18n.LANGUAGE_COOKIE),
+            websocket.headers.get("accept-language"),
+            websocket.query_params.get("lang"),
+        )
+        client = ClientSocket(websocket, send, app, room, row, actor, language, json_mode)
+        await client.run()
+    finally:
+        app.sockets.close(holder)
 
 
 def _authenticate(
@@ -104,9 +112,12 @@ class ClientSocket:
     ) -> None:
         self.websocket, self.app, self.room, self.row = websocket, app, room, row
         self.actor, self.language, self.json_mode = actor, language, json_mode
-        self.outbox: Outbox[Message] = Outbox(send, OUTBOX_LIMIT)
+        limits = app.settings.limits
+        self.outbox: Outbox[Message] = Outbox(
+            send, limits.outbox_messages, limits.outbox_bytes, size=_size
+        )
         self.sent_seq: int | None = None  # the last seq this client has been brought up to
-        self.bucket = TokenBucket()
+        self.bucket = TokenBucket(limits.command_rate, limits.command_burst)
         self.close_code = 1000
         self.shows_presence = actor.role is Role.FACILITATOR and not json_mode
         self.person = actor.participant_id
@@ -270,7 +281,7 @@ class ClientSocket:
                     "Too many requests; wait a moment and try again.", client_id, "rate_limited"
                 )
             )
-            if self.bucket.refused > 10 * BURST:
+            if self.bucket.refused > 10 * self.bucket.burst:
                 self.close_code = CLOSE_ABUSE
                 raise WebSocketDisconnect(CLOSE_ABUSE)
             return
@@ -282,7 +293,10 @@ class ClientSocket:
             self.send(self.error(exc.msgid, client_id))
             return
         try:
-            outcome = await self.room.submit(command, self.actor, client_id)
+            # The facilitator's anonymise_participant is the whole erasure (web/privacy.py).
+            outcome = await erasure.submit(
+                self.app, self.room, self.row, command, self.actor, client_id
+            )
         except Exception:
             # Not the client's fault and not a refusal: close with 1011 so the page
             # reconnects and resends what is still unacknowledged in its outbox.
@@ -316,3 +330,9 @@ class ClientSocket:
             "code": code,
             "error": i18n.gettext(self.language, msgid),
         }
+
+
+def _size(message: Message) -> int:
+    """What a queued message holds in memory, near enough: its text's length."""
+    text = message.get("text")
+    return len(text) if isinstance(text, str) else len(message.get("bytes") or b"")

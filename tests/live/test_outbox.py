@@ -96,3 +96,29 @@ async def test_stopping_sends_nothing_more() -> None:
     outbox.put("b")
     assert wire.sent == ["a"]
     assert outbox.done.done() and not outbox.overflowed
+
+
+async def test_a_client_behind_on_a_few_large_messages_is_stopped_by_their_bytes() -> None:
+    wire = Wire()
+    outbox = Outbox(wire.send, limit=100, byte_limit=10_000, size=len)
+    wire.writable.clear()
+    outbox.put("x" * 10)  # in flight: the transport holds it
+    for _ in range(3):
+        outbox.put("y" * 4_000)  # the third would make 12,000 queued bytes
+    assert outbox.stopped and outbox.overflowed
+    wire.writable.set()
+    await settle()
+    assert wire.sent == []  # nothing more goes out; the client will resync
+
+
+async def test_bytes_that_went_out_no_longer_count_against_the_limit() -> None:
+    wire = Wire()
+    outbox = Outbox(wire.send, limit=100, byte_limit=10_000, size=len)
+    for _ in range(5):
+        wire.writable.clear()
+        outbox.put("x")
+        outbox.put("y" * 6_000)
+        wire.writable.set()
+        await settle()
+    assert not outbox.stopped
+    assert len(wire.sent) == 10
