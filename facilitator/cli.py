@@ -1,4 +1,7 @@
-"""facilitator serve | agendas check | demo — one line per error, exit status 1 on failure."""
+"""facilitator: run the server, check agendas, create the demo, export, anonymise.
+
+Every command prints one line per problem and exits with status 1 on failure, never with a
+traceback. `facilitator COMMAND --help` tells more."""
 
 from __future__ import annotations
 
@@ -29,7 +32,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="facilitator", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="facilitator",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(title="commands")
 
     serve = commands.add_parser(
@@ -99,9 +106,10 @@ def _serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if args.workers > 1 and settings.broker_url.startswith("memory:"):
         raise SystemExit("facilitator: error: several workers need --broker-url redis://…")
+    settings = _with_room_address(settings)
     # Fail here, in one line, rather than inside the server's start-up.
     upgrade(make_engine(settings.resolved_database_url()))
-    print(f"facilitator: serving on {settings.base_url()}", file=sys.stderr)
+    _announce(settings)
     uvicorn.run(
         "facilitator.web.asgi:app",
         host=settings.host,
@@ -118,6 +126,41 @@ def _serve(args: argparse.Namespace) -> int:
         env_file=None,
     )
     return 0
+
+
+def _with_room_address(settings: Settings) -> Settings:
+    """Listening on every address without a public URL: the links and QR codes use this
+    machine's address on the local network (never 0.0.0.0, which no phone can open)."""
+    from facilitator.network import lan_address, listens_everywhere
+
+    if settings.public_url or not listens_everywhere(settings.host):
+        return settings
+    address = lan_address()
+    if address is None:
+        print(
+            "facilitator: no local network found; phones cannot join until there is one "
+            "(or give --public-url)",
+            file=sys.stderr,
+        )
+        address = "127.0.0.1"
+    os.environ["FACILITATOR_PUBLIC_URL"] = f"http://{address}:{settings.port}"  # for workers
+    return Settings()
+
+
+def _announce(settings: Settings) -> None:
+    """Where the server is, and the address phones should use, with a QR code for it."""
+    import segno
+
+    url = settings.base_url()
+    print(f"facilitator: serving on {url}", file=sys.stderr)
+    if settings.host in ("127.0.0.1", "localhost", "::1"):
+        print(
+            "facilitator: only this laptop can reach it; for phones, ./run serve --host 0.0.0.0",
+            file=sys.stderr,
+        )
+        return
+    print(f"facilitator: phones join at {url}/join", file=sys.stderr)
+    segno.make(f"{url}/join", error="m").terminal(out=sys.stderr, compact=True)
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -112,3 +112,32 @@ def test_export_writes_each_format_for_a_programme(
     out = tmp_path / f"catalogue.{fmt}"
     assert main(["export", programme, "--format", fmt, "-o", str(out), "--database-url", url]) == 0
     assert out.stat().st_size > 0
+
+
+def test_listening_everywhere_without_a_public_url_links_to_the_laptops_lan_address(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from facilitator import network
+    from facilitator.cli import _with_room_address
+    from facilitator.settings import Settings
+
+    monkeypatch.setattr(network, "lan_address", lambda: "192.168.1.20")
+    monkeypatch.delenv("FACILITATOR_PUBLIC_URL", raising=False)
+    monkeypatch.setenv("FACILITATOR_HOST", "0.0.0.0")
+    monkeypatch.setenv("FACILITATOR_PORT", "8123")
+    settings = _with_room_address(Settings())
+    assert settings.base_url() == "http://192.168.1.20:8123"  # never http://0.0.0.0:8123
+    monkeypatch.setenv("FACILITATOR_PUBLIC_URL", "https://workshop.example")
+    assert _with_room_address(Settings()).base_url() == "https://workshop.example"
+
+
+def test_python_m_facilitator_is_the_cli() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "facilitator", "--help"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0
+    for command in ("serve", "agendas", "export", "anonymise", "demo"):
+        assert command in done.stdout
