@@ -6,12 +6,22 @@ language travels in each render's context (``i18n.render_context``), never in gl
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from facilitator import __version__, i18n
-from facilitator.paths import TEMPLATES
+from facilitator.paths import STATIC, TEMPLATES
+
+
+@functools.cache
+def static_url(name: str) -> str:
+    """A static file's address with its content's hash: cached for a year by browsers and
+    asked for again the moment the file changes (nothing to revalidate over bad wifi)."""
+    digest = hashlib.sha256((STATIC / name).read_bytes()).hexdigest()[:12]
+    return f"/static/{name}?v={digest}"
 
 
 def make_environment() -> Environment:
@@ -23,6 +33,7 @@ def make_environment() -> Environment:
     )
     i18n.install(env)
     env.globals["version"] = __version__
+    env.globals["static"] = static_url
     return env
 
 

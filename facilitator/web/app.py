@@ -13,9 +13,8 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, WebSocketRoute
-from starlette.staticfiles import StaticFiles
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
 
 from facilitator import i18n
 from facilitator.clock import Clock, system_clock
@@ -36,8 +35,14 @@ from facilitator.web.render import language_of, page
 from facilitator.web.security import Origins, SecurityMiddleware
 from facilitator.web.services import Services
 from facilitator.web.socket import WorkshopSocket
+from facilitator.web.static import VersionedStatic
 
 log = logging.getLogger("facilitator")
+
+
+async def favicon(_request: Request) -> Response:
+    """Browsers ask for /favicon.ico on every first page; pages also link favicon.svg."""
+    return FileResponse(STATIC / "favicon.ico", headers={"cache-control": "public, max-age=86400"})
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock = system_clock) -> Starlette:
@@ -120,7 +125,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
             *join.routes,
             *reflections.routes,
             WebSocketRoute("/w/{workshop_id}/ws", WorkshopSocket()),
-            Mount("/static", StaticFiles(directory=STATIC), name="static"),
+            Mount("/static", VersionedStatic(directory=STATIC), name="static"),
+            Route("/favicon.ico", favicon),
         ],
         middleware=[
             Middleware(AccessLog),
