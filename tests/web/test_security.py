@@ -65,7 +65,7 @@ def test_every_kind_of_answer_carries_the_security_headers(
         csp = headers.get("content-security-policy", "")
         assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp, where
         assert "unsafe-inline" not in csp and "unsafe-eval" not in csp, where
-        assert headers.get("referrer-policy") == "no-referrer", where
+        assert headers.get("referrer-policy") == "same-origin", where  # never to another site
         assert headers.get("x-content-type-options") == "nosniff", where
         assert headers.get("x-frame-options") == "DENY", where
 
