@@ -1,15 +1,22 @@
-// facilitator: the small client the server-rendered pages need.
-// - Live: one websocket per page; HTML fragments are swapped in by element id, JSON
-//   messages carry clock, acknowledgements, refusals and the personal part of a view.
-// - Nothing typed is lost: ideas and votes go through an outbox kept in localStorage,
-//   each with a client-made id, resent after every reconnect until acknowledged (the
-//   server answers a repeated id with its first result, so nothing is applied twice).
+// facilitator: the small client the server-rendered pages need (docs/decisions.md).
+// - Live: one websocket per page. HTML fragments are morphed (idiomorph) into the element
+//   with the same id, so focus, scroll, selection and typed text survive every update; JSON
+//   messages carry the clock, acknowledgements, refusals and the personal part of a view.
+// - One acknowledged path: every form marked data-command goes through the page's outbox
+//   (kept in localStorage), each command with a client-made id. A command is sent once per
+//   connection, again only after a reconnect or a reload, held until an answer settles it:
+//   an ack, or a refusal (shown next to the control that sent it). A refusal for rate is
+//   retried after a growing pause, never dropped. Without JavaScript the same forms post.
+// - A late answer never overwrites a field the person changed since: each field remembers
+//   the value last sent or seen, and which of its commands are still unanswered.
 // - Timers count down towards the server's deadline, corrected by the clock offset.
+// Ready for a strict Content-Security-Policy: no inline script or style, nothing evaluated.
 (function () {
   "use strict";
   var body = document.body;
   var liveUrl = body.dataset.live;
-  var workshop = body.dataset.workshop || "";
+  var workshop = body.dataset.workshop || (liveUrl || "").split("/")[2] || "";
+  var screen = body.classList.contains("phone") ? "phone" : body.className.split(" ")[0] || "page";
   var offset = 0; // server clock minus this device's clock, in ms
   var socket = null;
   var open = false;
@@ -21,50 +28,366 @@
     return Array.from(bytes, function (b) { return b.toString(16).padStart(2, "0"); }).join("");
   }
 
-  // --- outbox ---------------------------------------------------------------------------
-  var outboxKey = "outbox:" + workshop;
-  function outbox() {
-    try { return JSON.parse(localStorage.getItem(outboxKey) || "[]"); } catch (e) { return []; }
+  // --- the outbox -------------------------------------------------------------------------
+  // Items: {command (with its client_id), page: the page that sends it, sent: the
+  // connection it went out on (null: not on this one), retryAt: not before this time (ms)}.
+  // The list lives in localStorage, read and written whole on every change, so a reload, a
+  // closed browser or a phone that was offline sends what is left.
+  var outboxKey = "outbox:" + workshop + ":" + screen;
+  var pageId = uid().slice(0, 12);
+  var connection = 0; // this page's connections; the mark is pageId:connection
+  var memory = []; // the outbox when localStorage refuses (private mode, full)
+  var origins = new Map(); // client_id → {form, submitter, fields, restore, compose}
+  var pauseUntil = 0; // after a refusal for rate: nothing goes out before this
+  var strikes = 0; // refusals for rate since the last ack
+  var windowSize = Infinity; // unanswered commands allowed in flight (1 after a refusal for rate)
+  var pumpTimer = null;
+  var sentAt = new Map(); // client_id → when it went out on this connection
+  var lastHeard = 0; // when the socket last said anything
+  var pingedAt = 0;
+
+  function load() {
+    try { return JSON.parse(localStorage.getItem(outboxKey) || "[]"); } catch (e) { return memory; }
   }
-  function saveOutbox(items) { localStorage.setItem(outboxKey, JSON.stringify(items)); }
-  function enqueue(command) {
-    command.client_id = uid();
-    var items = outbox();
-    items.push(command);
-    saveOutbox(items);
-    flush();
+  function store(list) {
+    memory = list;
+    try { localStorage.setItem(outboxKey, JSON.stringify(list)); } catch (e) { /* memory holds it */ }
   }
-  function settle(clientId) {
-    saveOutbox(outbox().filter(function (c) { return c.client_id !== clientId; }));
+  function update(change) {
+    var list = load();
+    var result = change(list);
+    store(list);
+    return result;
   }
-  function flush() {
-    if (!open) return;
-    outbox().forEach(function (c) { socket.send(JSON.stringify(c)); });
+  function take(clientId) { // remove an answered item; null if it is not (or no longer) here
+    return update(function (list) {
+      var i = list.findIndex(function (item) { return item.command.client_id === clientId; });
+      return i < 0 ? null : list.splice(i, 1)[0];
+    });
   }
 
-  // --- swapping -------------------------------------------------------------------------
-  function swap(html) {
+  // What a command must not overtake: an earlier unanswered command on the same thing (the
+  // same field of an entry, the same idea, the agenda…), so the last one chosen is the one
+  // that stays even when an earlier one waits for a retry.
+  var AGENDA = ["start", "next", "previous", "jump", "pause", "resume", "extend", "end",
+    "reveal_votes", "reveal_decision", "form_groups"];
+  function keysOf(c) {
+    if (c.type === "triage") return ["triage:" + c.entry + ":" + c.field];
+    if (c.type === "merge_ideas") return ["idea:" + c.source, "idea:" + c.target];
+    if (c.type === "vote" || c.type === "unvote") return ["votes"];
+    if (c.type === "react") return ["react:" + c.entry + ":" + c.reaction];
+    if (c.type === "move_participant") return ["groups", "person:" + c.participant];
+    if (AGENDA.indexOf(c.type) >= 0) return ["agenda"];
+    if (c.idea) return ["idea:" + c.idea];
+    return ["type:" + c.type];
+  }
+
+  function enqueue(command, origin) {
+    command.client_id = command.client_id || uid();
+    if (origin) origins.set(command.client_id, origin);
+    update(function (list) {
+      list.push({ command: command, page: pageId, sent: null, retryAt: 0 });
+    });
+    pump();
+    return command.client_id;
+  }
+
+  // Send, in order, what may go now: not yet on this connection, not waiting for a retry,
+  // not behind an unanswered command on the same thing, and within the window.
+  function pump() {
+    clearTimeout(pumpTimer);
+    pumpTimer = null;
+    if (!open) return;
+    var now = Date.now();
+    if (now < pauseUntil) { later(pauseUntil - now); return; }
+    var mark = pageId + ":" + connection;
+    var next = Infinity;
+    update(function (list) {
+      var held = {};
+      var inFlight = list.filter(function (item) { return item.page === pageId && item.sent === mark; }).length;
+      list.forEach(function (item) {
+        if (item.page !== pageId) return; // another tab's; adopted on the next page load
+        var keys = keysOf(item.command);
+        var behind = keys.some(function (k) { return held[k]; });
+        keys.forEach(function (k) { held[k] = true; });
+        if (behind || item.sent === mark) return;
+        if (item.retryAt > now) { next = Math.min(next, item.retryAt); return; }
+        if (inFlight >= windowSize) return;
+        socket.send(JSON.stringify(item.command));
+        sentAt.set(item.command.client_id, now);
+        item.sent = mark;
+        inFlight += 1;
+      });
+    });
+    if (next < Infinity) later(next - now);
+  }
+  function later(ms) {
+    clearTimeout(pumpTimer);
+    pumpTimer = setTimeout(pump, Math.max(10, ms));
+  }
+
+  function acknowledged(clientId) {
+    take(clientId);
+    sentAt.delete(clientId);
+    strikes = 0;
+    windowSize = windowSize >= 32 ? Infinity : windowSize * 2;
+    clearFlash();
+    var origin = origins.get(clientId);
+    origins.delete(clientId);
+    if (origin) {
+      settleFields(origin, clientId, true);
+      clearRefusal(origin.form);
+      if (origin.compose) status(body.dataset.savedText || "");
+    }
+    pump();
+  }
+
+  function refusedForRate(clientId) {
+    var now = Date.now();
+    sentAt.delete(clientId);
+    windowSize = 1;
+    if (now >= pauseUntil) {
+      // 250 ms, 500 ms, 1 s … up to 8 s, with some jitter so two pages do not retry in step.
+      // Commands already on their way when the pause began are refused too: no new strike.
+      strikes += 1;
+      pauseUntil = now + Math.min(8000, 250 * Math.pow(2, strikes - 1)) * (0.8 + Math.random() * 0.4);
+    }
+    update(function (list) {
+      list.forEach(function (item) {
+        if (item.command.client_id === clientId) { item.sent = null; item.retryAt = pauseUntil; }
+      });
+    });
+    later(pauseUntil - now);
+  }
+
+  function refused(clientId, text) {
+    if (clientId) { take(clientId); sentAt.delete(clientId); }
+    var origin = clientId ? origins.get(clientId) : null;
+    if (clientId) origins.delete(clientId);
+    if (origin) {
+      settleFields(origin, clientId, false);
+      (origin.restore || []).forEach(function (kept) { // the text goes back where it was typed
+        if (kept[0].isConnected && !kept[0].value) { kept[0].value = kept[1]; stateOf(kept[0]).base = ""; }
+      });
+      showRefusal(origin.form, origin.submitter, text);
+    }
+    flash(text);
+    pump();
+  }
+
+  // --- fields: the value last sent or seen, and the commands still out -------------------
+  var states = new WeakMap();
+  function isField(el) {
+    if (!el || !el.name) return false;
+    if (el.tagName === "SELECT" || el.tagName === "TEXTAREA") return true;
+    return el.tagName === "INPUT" && ["hidden", "submit", "button", "reset", "image", "file"].indexOf(el.type) < 0;
+  }
+  function valueOf(el) { return el.type === "checkbox" || el.type === "radio" ? (el.checked ? "on" : "") : el.value; }
+  function setValue(el, value) {
+    if (el.type === "checkbox" || el.type === "radio") el.checked = value === "on"; else el.value = value;
+  }
+  function rendered(el) { // what the server rendered into a field (a fresh fragment's, too)
+    if (el.tagName === "SELECT") {
+      var chosen = el.querySelector("option[selected]") || el.querySelector("option");
+      return chosen ? chosen.value : "";
+    }
+    if (el.type === "checkbox" || el.type === "radio") return el.hasAttribute("checked") ? "on" : "";
+    if (el.tagName === "TEXTAREA") return el.defaultValue;
+    return el.getAttribute("value") || "";
+  }
+  function stateOf(el) {
+    var state = states.get(el);
+    if (!state) {
+      var seen = rendered(el);
+      state = { base: seen, server: seen, pending: {} };
+      states.set(el, state);
+    }
+    return state;
+  }
+  function pendingCount(state) { return Object.keys(state.pending).length; }
+  // Changed since it was last sent or seen, or still waiting for an answer.
+  function isProtected(el) {
+    var state = stateOf(el);
+    return valueOf(el) !== state.base || pendingCount(state) > 0;
+  }
+  function markSent(el, clientId) {
+    var state = stateOf(el);
+    var before = state.base;
+    state.base = valueOf(el);
+    state.pending[clientId] = true;
+    return { el: el, before: before };
+  }
+  function settleFields(origin, clientId, accepted) {
+    (origin.fields || []).forEach(function (sent) {
+      var state = stateOf(sent.el);
+      delete state.pending[clientId];
+      if (!accepted) { state.base = state.server; return; } // the person's value stays, unsaved
+      // Answered and untouched since: show what the server holds now, unless a fragment on
+      // its way will (it is morphed next and finds the field no longer protected).
+      if (!pendingCount(state) && valueOf(sent.el) === state.base && !waiting.length &&
+          state.server !== state.base && sent.el.isConnected) {
+        setValue(sent.el, state.server);
+        state.base = state.server;
+      }
+    });
+  }
+  // Someone already typed before the page knew the field (a value the browser restored).
+  function noticeFields(root) {
+    root.querySelectorAll("input, select, textarea").forEach(function (el) { if (isField(el)) stateOf(el); });
+  }
+
+  // --- messages next to the control, and in the alert region ------------------------------
+  function showRefusal(form, submitter, text) {
+    if (!form || !form.isConnected) return;
+    var note = form.querySelector(".refusal");
+    if (!note) {
+      note = document.createElement("span");
+      note.className = "refusal";
+      note.id = "refusal-" + uid().slice(0, 8);
+      var anchor = submitter && form.contains(submitter) ? submitter : null;
+      if (anchor) anchor.insertAdjacentElement("afterend", note); else form.appendChild(note);
+    }
+    note.textContent = text;
+    var control = submitter || form.querySelector("button");
+    if (control) control.setAttribute("aria-describedby", note.id);
+  }
+  function clearRefusal(form) {
+    if (!form) return;
+    var note = form.querySelector(".refusal");
+    if (!note) return;
+    form.querySelectorAll("[aria-describedby='" + note.id + "']").forEach(function (el) {
+      el.removeAttribute("aria-describedby");
+    });
+    note.remove();
+  }
+  function flash(text) {
+    var region = document.getElementById("flash");
+    if (!region) return;
+    region.textContent = "";
+    var p = document.createElement("p");
+    p.className = "flash";
+    p.textContent = text;
+    region.appendChild(p);
+  }
+  function clearFlash() {
+    var region = document.getElementById("flash");
+    if (region && region.firstChild) region.textContent = "";
+  }
+  function status(text) {
+    var out = document.querySelector("#compose .status");
+    if (out) out.textContent = text;
+  }
+
+  // --- morphing -----------------------------------------------------------------------------
+  // Fragments are morphed once per animation frame; of several versions of one fragment that
+  // arrived meanwhile, only the latest.
+  var waiting = []; // fragments not yet morphed, in arrival order (one per id)
+  var scheduled = false;
+  var last = {}; // id → the markup last received (the same again needs no morph)
+  function receive(html) {
     var template = document.createElement("template");
     template.innerHTML = html;
     Array.from(template.content.children).forEach(function (fresh) {
-      var old = fresh.id && document.getElementById(fresh.id);
-      if (!old) return;
-      var focused = document.activeElement;
-      var focusId = focused && old.contains(focused) ? focused.id : null;
-      // Fields a person has changed but not sent keep their value through the swap.
-      var edits = Array.from(old.querySelectorAll("[data-dirty]")).map(function (field) {
-        return [field.id, field.value];
-      });
-      old.replaceWith(fresh);
-      edits.forEach(function (edit) {
-        var field = edit[0] && document.getElementById(edit[0]);
-        if (field) { field.value = edit[1]; field.dataset.dirty = "1"; }
-      });
-      if (window.htmx) htmx.process(fresh);
-      if (focusId && document.getElementById(focusId)) document.getElementById(focusId).focus();
+      if (!fresh.id) return;
+      var markup = fresh.outerHTML;
+      if (last[fresh.id] === markup && !waiting.some(function (w) { return w.id === fresh.id; })) return;
+      last[fresh.id] = markup;
+      waiting = waiting.filter(function (other) { return other.id !== fresh.id; });
+      waiting.push(fresh);
+    });
+    if (!waiting.length || scheduled) return;
+    scheduled = true;
+    requestAnimationFrame(morphWaiting);
+    setTimeout(morphWaiting, 200); // a hidden tab draws no frames
+  }
+  function morphWaiting() {
+    scheduled = false;
+    if (!waiting.length) return;
+    var fresh = waiting;
+    waiting = [];
+    var focused = document.activeElement;
+    var ancestors = [];
+    for (var el = focused; el && el !== body; el = el.parentElement) ancestors.push(el);
+    fresh.forEach(function (element) {
+      var old = document.getElementById(element.id);
+      if (old) morph(old, element);
     });
     afterSwap();
+    keepFocus(focused, ancestors);
   }
+
+  var kept = new Map(); // field → the person's value, kept through this morph
+  var items = new Map(); // id of a list item → its markup last morphed in (the same: skip it)
+  var morphing = {
+    morphStyle: "outerHTML",
+    callbacks: {
+      beforeNodeMorphed: function (old, fresh) {
+        if (old.nodeType === 1 && old.tagName === "LI" && old.id && fresh.nodeType === 1) {
+          // One entry of forty changed: the other thirty-nine need no walk.
+          var markup = fresh.outerHTML;
+          if (items.get(old.id) === markup) return false;
+          items.set(old.id, markup);
+        }
+        if (old.nodeType === 1 && isField(old) && fresh.nodeType === 1) {
+          var state = stateOf(old);
+          state.server = rendered(fresh);
+          if (isProtected(old)) kept.set(old, valueOf(old));
+          else state.base = state.server;
+        }
+        return true;
+      },
+      afterNodeMorphed: function (old) {
+        if (kept.has(old)) {
+          var value = kept.get(old);
+          if (valueOf(old) !== value) setValue(old, value);
+        }
+      },
+      beforeAttributeUpdated: function (name, el, how) {
+        if ((name === "value" || name === "checked") && kept.has(el)) return false;
+        if (name === "selected" && el.parentElement && kept.has(el.closest("select"))) return false;
+        if (name === "open" && el.tagName === "DETAILS") return false; // the person's choice
+        if (name === "aria-describedby" && how === "remove") return false; // a refusal's note
+        if (name === "hx-swap-oob" && how === "remove") return false;
+        return true;
+      },
+      beforeNodeRemoved: function (node) {
+        return !(node.classList && node.classList.contains("refusal"));
+      },
+    },
+  };
+  function morph(old, fresh) {
+    kept.clear();
+    if (window.Idiomorph) Idiomorph.morph(old, fresh, morphing);
+    else old.replaceWith(fresh); // idiomorph failed to load: at least the view is current
+    kept.clear();
+    var root = document.getElementById(fresh.id) || old;
+    if (window.htmx) htmx.process(root);
+  }
+  // Focus stays on the control (a morph keeps the node); if the control went or became
+  // disabled, the nearest control that is still there takes it, never <body>.
+  function keepFocus(focused, ancestors) {
+    if (!focused || focused === body || document.activeElement !== body && document.activeElement !== null) return;
+    if (focused.isConnected && !focused.disabled) { focused.focus({ preventScroll: true }); return; }
+    for (var i = 0; i < ancestors.length; i++) {
+      var place = ancestors[i];
+      if (!place.isConnected) continue;
+      var next = Array.from(place.querySelectorAll("button, input, select, textarea, a[href], summary"))
+        .find(function (c) { return !c.disabled && c.type !== "hidden" && c.getClientRects().length; });
+      if (next) { next.focus({ preventScroll: true }); return; }
+    }
+  }
+
+  // htmx answers (the forms that are not commands, e.g. anonymise) are morphed the same way.
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var detail = event.detail;
+    var fresh = detail.fragment && detail.fragment.firstElementChild;
+    if (!fresh || !detail.target) return;
+    detail.shouldSwap = false;
+    var focused = document.activeElement;
+    morph(detail.target, fresh);
+    afterSwap();
+    keepFocus(focused, []);
+  });
 
   function afterSwap() {
     tick();
@@ -98,7 +421,7 @@
     document.querySelectorAll("#board .idea").forEach(function (li) {
       var count = (mine.votes || {})[li.dataset.idea] || 0;
       var label = li.querySelector(".mine");
-      if (label) label.textContent = count ? "★".repeat(count) : "";
+      if (label && label.textContent !== (count ? "★".repeat(count) : "")) label.textContent = count ? "★".repeat(count) : "";
       var voteButton = li.querySelector("button.vote");
       if (voteButton) voteButton.disabled = mine.left === 0;
       var unvoteButton = li.querySelector("button.unvote");
@@ -106,22 +429,8 @@
     });
   }
 
-  function flash(text) {
-    var region = document.getElementById("flash");
-    if (!region) return;
-    region.innerHTML = "";
-    var p = document.createElement("p");
-    p.className = "flash";
-    p.textContent = text;
-    region.appendChild(p);
-  }
-
-  function status(text) {
-    var out = document.querySelector("#compose .status");
-    if (out) out.textContent = text;
-  }
-
   // --- the socket -----------------------------------------------------------------------
+  var slow = false; // closed for abuse (1008): come back slowly
   function connect() {
     if (!liveUrl) return;
     if (!navigator.onLine) { body.classList.add("offline"); return; } // "online" reconnects
@@ -130,75 +439,103 @@
     socket.onopen = function () {
       open = true;
       retry = 0;
+      connection += 1;
+      windowSize = Infinity;
+      sentAt.clear();
       body.classList.remove("offline");
       socket.send(JSON.stringify({ type: "hello" }));
-      flush();
+      pump(); // what is still unanswered goes again, once on this connection
     };
     socket.onmessage = function (message) {
       var data = message.data;
-      if (data.charAt(0) === "<") { swap(data); return; }
+      lastHeard = Date.now();
+      pingedAt = 0;
+      if (data.charAt(0) === "<") { receive(data); return; }
       var m = JSON.parse(data);
       if (m.type === "clock") offset = Date.parse(m.now) - Date.now();
-      else if (m.type === "mine") { mine = m; applyMine(); }
-      else if (m.type === "ack") { settle(m.client_id); status(body.dataset.savedText || ""); }
-      else if (m.type === "refused") { if (m.client_id) settle(m.client_id); flash(m.error); }
+      else if (m.type === "mine") { mine = m; if (!waiting.length) applyMine(); }
+      else if (m.type === "ack") acknowledged(m.client_id);
+      else if (m.type === "refused" && m.code === "rate_limited" && m.client_id) refusedForRate(m.client_id);
+      else if (m.type === "refused") refused(m.client_id, m.error);
     };
-    socket.onclose = function () {
+    socket.onclose = function (event) {
       open = false;
       body.classList.add("offline");
+      if (event.code === 4403 || event.code === 4404) return; // not ours any more: no retries
+      if (event.code === 1008) slow = true;
       if (!navigator.onLine) return;
       retry = Math.min(retry + 1, 6);
-      setTimeout(function () { if (!open) connect(); }, 500 * retry);
+      var wait = (slow ? 5000 : 500) * retry * (0.8 + Math.random() * 0.4);
+      setTimeout(function () { if (!open) connect(); }, wait);
     };
   }
   // A phone that loses its network may keep a dead socket for a while: drop it at once,
   // queue what is posted meanwhile, and reconnect (then resend) when the network is back.
   window.addEventListener("offline", function () { if (socket) socket.close(); });
   window.addEventListener("online", function () { if (!open) connect(); });
+  // A command long unanswered on a socket that has gone quiet: ask it, and if it stays
+  // silent, drop it (the reconnect sends what is unanswered again).
+  setInterval(function () {
+    if (!open || !sentAt.size) return;
+    var now = Date.now();
+    var oldest = Math.min.apply(null, Array.from(sentAt.values()));
+    if (now - oldest < 8000 || now - lastHeard < 8000) return;
+    if (!pingedAt) { pingedAt = now; socket.send(JSON.stringify({ type: "ping" })); }
+    else if (now - pingedAt > 5000) { pingedAt = 0; socket.close(); }
+  }, 2000);
+
+  // --- command forms ----------------------------------------------------------------------
+  function trimmed(field) {
+    var value = field.value.trim() === "" ? null : field.value.trim();
+    if (value !== null && field.dataset.type === "int" && /^\d+$/.test(value)) value = parseInt(value, 10);
+    return value;
+  }
 
   // The leaders' triage: each changed field is one command ("last write per field").
-  document.addEventListener("submit", function (event) {
-    var form = event.target;
-    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-triage")) return;
-    event.preventDefault();
-    event.stopImmediatePropagation();
+  function sendTriage(form, submitter) {
     Array.from(form.elements).forEach(function (field) {
-      if (!field.name || field.value === field.dataset.saved) return;
-      var value = field.value.trim() === "" ? null : field.value.trim();
-      if (value !== null && field.dataset.type === "int") value = parseInt(value, 10);
-      enqueue({ type: "triage", entry: form.dataset.entry, field: field.name, value: value });
-      field.dataset.saved = field.value;
-      delete field.dataset.dirty;
+      if (!isField(field) || valueOf(field) === stateOf(field).base) return;
+      var command = { type: "triage", entry: form.dataset.entry, field: field.name, value: trimmed(field), client_id: uid() };
+      enqueue(command, { form: form, submitter: submitter, fields: [markSent(field, command.client_id)] });
     });
-  }, true);
+  }
 
-  // Phones send ideas and votes through the outbox, not as page loads.
+  function sendForm(form, submitter) {
+    var command = {};
+    new FormData(form).forEach(function (value, key) { if (typeof value === "string") command[key] = value; });
+    if (submitter && submitter.name) command[submitter.name] = submitter.value;
+    var fields = Array.from(form.elements).filter(isField);
+    var origin = { form: form, submitter: submitter, fields: [], restore: [] };
+    if (form.hasAttribute("data-reset")) {
+      // A text to post: not blank; the field empties at once (the outbox holds the text, and
+      // gives it back to the field if the server refuses it).
+      var texts = fields.filter(function (f) { return f.tagName === "TEXTAREA" || f.type === "text"; });
+      if (texts.length && texts.every(function (f) { return !f.value.trim(); })) return;
+      origin.restore = texts.map(function (f) { return [f, f.value]; });
+      origin.compose = form.id === "compose";
+      form.reset();
+      fields.forEach(function (f) { var state = stateOf(f); state.base = valueOf(f); state.server = state.base; });
+      if (command.type === "post_idea") localStorage.removeItem(draftKey);
+      if (origin.compose) status(open ? "" : body.dataset.queuedText || "");
+      enqueue(command, origin);
+      return;
+    }
+    command.client_id = uid();
+    origin.fields = fields.map(function (f) { return markSent(f, command.client_id); });
+    enqueue(command, origin);
+  }
+
   document.addEventListener("submit", function (event) {
-    if (!body.classList.contains("phone")) return;
     var form = event.target;
-    if (!(form instanceof HTMLFormElement) || !liveUrl) return;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-command") || !liveUrl) return;
     event.preventDefault();
     event.stopImmediatePropagation();
-    var command = {};
-    new FormData(form, event.submitter).forEach(function (value, key) { command[key] = value; });
-    if (command.type === "post_idea" || command.type === "ask_question") {
-      if (!String(command.text).trim()) return;
-      form.reset();
-      Array.from(form.elements).forEach(function (f) { delete f.dataset.dirty; });
-      if (command.type === "post_idea") localStorage.removeItem(draftKey);
-      status(open ? "" : body.dataset.queuedText || "");
-    }
-    enqueue(command);
+    if (form.hasAttribute("data-triage")) sendTriage(form, event.submitter);
+    else sendForm(form, event.submitter);
   }, true);
 
   document.addEventListener("input", function (event) {
-    var field = event.target;
-    if (field.id === "idea-text") localStorage.setItem(draftKey, field.value);
-    else if (field.closest && field.closest("[hx-swap-oob]") && field.id) field.dataset.dirty = "1";
-  });
-  document.addEventListener("change", function (event) {
-    var field = event.target;
-    if (field.tagName === "SELECT" && field.id && field.closest("[hx-swap-oob]")) field.dataset.dirty = "1";
+    if (event.target.id === "idea-text") localStorage.setItem(draftKey, event.target.value);
   });
 
   function tick() {
@@ -206,41 +543,111 @@
       if (!el.dataset.deadline) return; // paused: the server's figure stands
       var left = Math.max(0, Math.round((Date.parse(el.dataset.deadline) - (Date.now() + offset)) / 1000));
       var out = el.querySelector(".left");
-      if (out) out.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
+      var text = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
+      if (out && out.textContent !== text) out.textContent = text;
       el.classList.toggle("over", left <= 0);
     });
   }
 
-  // A home reflection is saved as the person types (and kept on the phone meanwhile).
+  // --- the home reflection: saved as the person types, kept on the phone meanwhile ----------
+  // The status line says what is true: not saved yet, saving, or saved at a time the server
+  // gave. A draft left on the phone (the browser closed before it was saved) goes at once.
   var reflection = document.querySelector("form[data-autosave]");
   if (reflection) {
-    var timer = null;
-    var backupKey = "reflection:" + reflection.dataset.autosave;
     var area = reflection.querySelector("textarea");
-    var backup = localStorage.getItem(backupKey);
-    if (backup !== null && backup !== area.value) area.value = backup;
+    var share = reflection.querySelector("[name=share]");
+    var out = reflection.querySelector(".status");
+    var backupKey = "reflection:" + reflection.dataset.autosave;
+    var saved = { text: area.value, share: share ? share.checked : false }; // what the server holds
+    var inFlight = false;
+    var timer = null;
+    var pause = 0;
+    var say = function (text) { if (out.textContent !== text) out.textContent = text; };
+    var current = function () { return { text: area.value, share: share ? share.checked : false }; };
+    var unsaved = function () { var now = current(); return now.text !== saved.text || now.share !== saved.share; };
+    var savedAt = function (iso) {
+      var when = new Date(iso);
+      var time;
+      try {
+        time = new Intl.DateTimeFormat(document.documentElement.lang === "en" ? "en-GB" : "da-DK",
+          { hour: "2-digit", minute: "2-digit", timeZone: "Europe/Copenhagen" }).format(when);
+      } catch (e) { time = when.toTimeString().slice(0, 5); }
+      return (reflection.dataset.savedAtText || "{time}").replace("{time}", time);
+    };
     var save = function () {
-      var payload = { text: area.value, share: reflection.querySelector("[name=share]").checked };
+      clearTimeout(timer);
+      if (inFlight) return; // the answer looks again
+      if (!unsaved()) { localStorage.removeItem(backupKey); return; }
+      var payload = current();
+      inFlight = true;
+      say(reflection.dataset.savingText || "");
       fetch(reflection.dataset.autosave, {
         method: "POST", headers: { "content-type": "application/json" },
-        body: JSON.stringify(payload),
-      }).then(function (r) { return r.json(); }).then(function (answer) {
-        var out = reflection.querySelector(".status");
-        if (answer.ok) { localStorage.removeItem(backupKey); out.textContent = body.dataset.savedText; }
-        else out.textContent = answer.error;
-      }).catch(function () { /* kept in localStorage; the next keystroke retries */ });
+        body: JSON.stringify(payload), keepalive: true, credentials: "same-origin",
+      }).then(function (r) {
+        return r.json().then(function (answer) { return { status: r.status, answer: answer }; });
+      }).then(function (result) {
+        inFlight = false;
+        if (result.answer.ok) {
+          pause = 0;
+          saved = payload;
+          if (unsaved()) { say(reflection.dataset.unsavedText || ""); timer = setTimeout(save, 700); return; }
+          localStorage.removeItem(backupKey);
+          say(savedAt(result.answer.updated_at));
+        } else if (result.status >= 500) {
+          throw new Error("server");
+        } else {
+          say(result.answer.error || reflection.dataset.unsavedText || ""); // kept on the phone
+        }
+      }).catch(function () {
+        inFlight = false; // offline or a server error: kept on the phone, tried again
+        say(body.dataset.queuedText || reflection.dataset.unsavedText || "");
+        pause = Math.min(30000, (pause || 1000) * 2);
+        timer = setTimeout(save, pause);
+      });
     };
-    reflection.addEventListener("input", function () {
+    var changed = function () {
       localStorage.setItem(backupKey, area.value);
+      say(reflection.dataset.unsavedText || "");
       clearTimeout(timer);
       timer = setTimeout(save, 700);
-    });
+    };
+    var backup = localStorage.getItem(backupKey);
+    if (backup !== null && backup !== area.value) {
+      area.value = backup;
+      say(reflection.dataset.unsavedText || "");
+      save();
+    } else if (backup !== null) {
+      localStorage.removeItem(backupKey);
+    }
+    reflection.addEventListener("input", changed);
+    reflection.addEventListener("change", function (event) { if (event.target === share) changed(); });
     reflection.addEventListener("submit", function (event) { event.preventDefault(); save(); });
+    window.addEventListener("online", function () { if (unsaved()) save(); });
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden" && unsaved()) save();
+    });
   }
 
+  // --- start ----------------------------------------------------------------------------------
   if (body.dataset.serverNow) offset = Date.parse(body.dataset.serverNow) - Date.now();
   var field = document.getElementById("idea-text");
   if (field && !field.value) field.value = localStorage.getItem(draftKey) || "";
+  if (liveUrl) {
+    // What an earlier page left unanswered is this page's to send, once; also what the
+    // previous version of this file kept (bare commands under "outbox:<workshop>").
+    var previous = null;
+    try { previous = JSON.parse(localStorage.getItem("outbox:" + workshop) || "null"); } catch (e) { previous = null; }
+    update(function (list) {
+      if (Array.isArray(previous)) {
+        previous.forEach(function (c) { if (c && c.client_id && c.type) list.push({ command: c }); });
+        localStorage.removeItem("outbox:" + workshop);
+      }
+      for (var i = list.length - 1; i >= 0; i--) if (!list[i] || !list[i].command) list.splice(i, 1);
+      list.forEach(function (item) { item.page = pageId; item.sent = null; item.retryAt = 0; });
+    });
+    document.querySelectorAll("form[data-command]").forEach(noticeFields);
+  }
   setInterval(tick, 1000);
   afterSwap();
   connect();

@@ -13,18 +13,16 @@ from starlette.routing import Route
 from facilitator import i18n
 from facilitator.agenda import Role
 from facilitator.core.actors import Actor
+from facilitator.core.board_rules import UNCHANGED
 from facilitator.core.errors import Refusal
-from facilitator.exports import FORMATS, ExportData
-from facilitator.exports import render as render_export
-from facilitator.exports.collect import export_data
 from facilitator.i18n import N_
 from facilitator.live.room import Accepted, Room
 from facilitator.store import privacy, reflections, workshops
 from facilitator.store.db import session_scope
 from facilitator.store.tables import Workshop
 from facilitator.web import privacy as erasure
-from facilitator.web.auth import actor_for, remember
-from facilitator.web.commands import MAX_BODY, parse, parse_json
+from facilitator.web.auth import actor_for, is_id, remember
+from facilitator.web.commands import parse, parse_json, triage_form
 from facilitator.web.errors import (
     EdgeError,
     Malformed,
@@ -53,10 +51,16 @@ async def home(request: Request) -> Response:
     return page(services(request).renderer, request, "home.html", {})
 
 
+# The roles of people who joined with a code (the phone's page is theirs).
+PEOPLE = (Role.PARTICIPANT, Role.LEADER, Role.GUEST)
+
+
 async def who(request: Request, *roles: Role) -> tuple[Workshop, Actor, Room]:
     """The workshop of the path and the proven actor, if it has one of ``roles``."""
     app = services(request)
     workshop_id = request.path_params["workshop_id"]
+    if not is_id(workshop_id):  # no lookup for what no workshop's id looks like
+        raise NotFound(N_("Workshop not found."))
 
     def load() -> tuple[Workshop | None, Actor | None]:
         with session_scope(app.engine) as session:
@@ -68,6 +72,8 @@ async def who(request: Request, *roles: Role) -> tuple[Workshop, Actor, Room]:
         raise NotFound(N_("Workshop not found."))
     if actor is None or (roles and actor.role not in roles):
         raise NotAllowed()
+    if not all(is_id(value) for name, value in request.path_params.items() if name.endswith("_id")):
+        raise NotFound()  # another id of the path (a participant's): nobody has it
     return row, actor, await app.rooms.get(row.id)
 
 
@@ -109,7 +115,7 @@ async def projector(request: Request) -> Response:
 
 async def participant_page(request: Request) -> Response:
     try:
-        row, actor, room = await who(request, Role.PARTICIPANT, Role.LEADER)
+        row, actor, room = await who(request, *PEOPLE)
     except NotAllowed:
         return RedirectResponse("/", status_code=303)
     app = services(request)
@@ -136,14 +142,15 @@ async def submit_command(request: Request) -> Response:
     if not bucket.take():
         return _answer_error(request, app, TooManyRequests(retry_after=bucket.retry_after()))
     content_type = request.headers.get("content-type", "")
+    # A body over Limits.body_bytes is refused while it arrives (web/body_limit.py): 413.
     try:
-        if int(request.headers.get("content-length") or 0) > MAX_BODY:
-            raise Malformed(N_("The message is too large."))
         if content_type.startswith("application/json"):
-            command, client_id = parse_json(await request.body())
+            command, client_id = parse_json(await request.body(), app.settings.limits)
         else:
-            form = await request.form()
-            command, client_id = parse({k: v for k, v in form.items() if isinstance(v, str)})
+            form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+            if (several := triage_form(form)) is not None:
+                return await _submit_each(request, app, room, row, actor, several)
+            command, client_id = parse(form)
     except Malformed as exc:
         return _answer_error(request, app, exc)
 
@@ -153,6 +160,32 @@ async def submit_command(request: Request) -> Response:
         # Its kind says whether it is who asks (403), the state now (409) or the content (422).
         return _answer_error(request, app, refused(outcome))
     return _answer_accepted(request, app, room, row, actor, outcome)
+
+
+async def _submit_each(
+    request: Request,
+    app: Services,
+    room: Room,
+    row: Workshop,
+    actor: Actor,
+    commands: list[dict[str, Any]],
+) -> Response:
+    """The fields of a form posted without JavaScript, one command each: the answer is the
+    first refusal that is not ``unchanged``, or the page again."""
+    refusal: Refusal | None = None
+    accepted: Accepted | None = None
+    for fields in commands:
+        command, _ = parse(fields)
+        outcome = await room.submit(command, actor, None)
+        if isinstance(outcome, Accepted):
+            accepted = outcome
+        elif outcome.code != "unchanged" and refusal is None:
+            refusal = outcome
+    if refusal is not None:
+        return _answer_error(request, app, refused(refusal))
+    if accepted is None:
+        return _answer_error(request, app, refused(UNCHANGED))
+    return _answer_accepted(request, app, room, row, actor, accepted)
 
 
 def _answer_error(request: Request, app: Services, error: EdgeError) -> Response:
@@ -226,32 +259,9 @@ routes = [
 ]
 
 
-async def export(request: Request) -> Response:
-    """The catalogue with every decision, drafts included: for the facilitator only."""
-    row, _actor, _room = await who(request, Role.FACILITATOR)
-    app = services(request)
-    fmt = request.path_params["fmt"]
-    if fmt not in FORMATS:
-        raise NotFound()
-    language = language_of(request)
-
-    def collect() -> ExportData:
-        with session_scope(app.engine) as session:
-            return export_data(session, workshop=row, language=language, clock=app.clock)
-
-    data = await asyncio.to_thread(collect)
-    content, media_type, extension = render_export(data, fmt, app.renderer)
-    filename = f"catalogue-{row.key}.{extension}"
-    disposition = "inline" if fmt == "html" else f'attachment; filename="{filename}"'
-    return Response(content, media_type=media_type, headers={"content-disposition": disposition})
-
-
-routes.append(Route("/w/{workshop_id}/export.{fmt}", export))
-
-
 async def my_data(request: Request) -> Response:
     """Everything stored about the person asking, as a JSON download (GDPR)."""
-    _row, actor, _room = await who(request, Role.PARTICIPANT, Role.LEADER)
+    _row, actor, _room = await who(request, *PEOPLE)
     app = services(request)
 
     def collect() -> dict[str, Any]:
