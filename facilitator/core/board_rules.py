@@ -10,6 +10,7 @@ from facilitator.core import visibility
 from facilitator.core.actors import Actor
 from facilitator.core.board_state import BoardState, Idea
 from facilitator.core.errors import CONFLICT, INVALID, NOT_ALLOWED, Refusal
+from facilitator.core.text import storable
 
 IDEA_LIMIT = 500
 THEME_LIMIT = 80
@@ -62,6 +63,11 @@ VOTES_ALREADY_REVEALED = Refusal(
 )
 NOBODY = Refusal("Nobody who takes part in this phase has joined.", code="nobody", kind=CONFLICT)
 NO_GROUPS = Refusal("Form the groups first.", code="no_groups", kind=CONFLICT)
+# Text that neither database, nor a page or a socket, could carry (core/text.py); the web
+# edge refuses such a command with the same code before the core sees it.
+BAD_CHARACTERS = Refusal(
+    "The text contains characters that cannot be stored.", code="bad_characters", kind=INVALID
+)
 
 
 def no_group(group: str) -> Refusal:
@@ -93,6 +99,8 @@ def idea_text(text: str) -> Refusal | None:
     """Why an idea's (stripped) text will not do, if it will not."""
     if not text:
         return Refusal("Write something before you post.", code="empty_idea", kind=INVALID)
+    if not storable(text):
+        return BAD_CHARACTERS
     if len(text) > IDEA_LIMIT:
         limit = {"limit": IDEA_LIMIT}
         return Refusal(
@@ -104,6 +112,8 @@ def idea_text(text: str) -> Refusal | None:
 def theme_name(name: str) -> Refusal | None:
     if not name:
         return Refusal("Give the theme a name.", code="empty_theme_name", kind=INVALID)
+    if not storable(name):
+        return BAD_CHARACTERS
     if len(name) > THEME_LIMIT:
         limit = {"limit": THEME_LIMIT}
         return Refusal(
@@ -116,6 +126,8 @@ def person(name: str, department: str) -> Refusal | None:
     """Why a joining person's (stripped) name or department will not do, if they will not."""
     if not name:
         return Refusal("Write your name.", code="empty_name", kind=INVALID)
+    if not storable(name) or not storable(department):
+        return BAD_CHARACTERS
     if len(name) > NAME_LIMIT:
         limit = {"limit": NAME_LIMIT}
         return Refusal(

@@ -44,6 +44,7 @@ from facilitator.core.catalogue_messages import (
 )
 from facilitator.core.catalogue_state import CatalogueState, Entry, Question, Revision, evolve
 from facilitator.core.errors import CONFLICT, INVALID, NOT_ALLOWED, Refusal
+from facilitator.core.text import storable
 
 __all__ = [
     "CatalogueState",
@@ -63,6 +64,7 @@ NOT_RUNNING = rules.NOT_RUNNING
 PAUSED = rules.PAUSED
 UNCHANGED = rules.UNCHANGED
 DUPLICATE = rules.DUPLICATE
+BAD_CHARACTERS = rules.BAD_CHARACTERS
 
 LEADERS_ONLY = Refusal(
     "Only the leaders and the facilitator can do that.", code="leaders_only", kind=NOT_ALLOWED
@@ -185,6 +187,8 @@ def decide(
             text = raw.strip()
             if not text:
                 return EMPTY_QUESTION
+            if not storable(text):
+                return BAD_CHARACTERS
             if len(text) > QUESTION_LIMIT:
                 return QUESTION_TOO_LONG
             if any(question.id == command_id for question in state.questions):
@@ -237,7 +241,7 @@ def _checked(field: TriageField, value: TriageValue) -> TriageValue | Refusal:
                 return None
             if not isinstance(value, str) or not 0 < len(value.strip()) <= OWNER_LIMIT:
                 return BAD_OWNER
-            return value.strip()
+            return value.strip() if storable(value.strip()) else BAD_CHARACTERS
         case "timeline":
             if value is None:
                 return None
@@ -249,7 +253,7 @@ def _checked(field: TriageField, value: TriageValue) -> TriageValue | Refusal:
                 return ""
             if not isinstance(value, str) or len(value.strip()) > RATIONALE_LIMIT:
                 return BAD_RATIONALE
-            return value.strip()
+            return value.strip() if storable(value.strip()) else BAD_CHARACTERS
     raise AssertionError(f"unhandled field {field!r}")  # pragma: no cover
 
 

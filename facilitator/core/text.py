@@ -11,6 +11,7 @@ breaks and everything else are fine, emoji and right-to-left text included.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 # Lone surrogates, C0 controls but tab/line feed/carriage return, DEL and C1 controls, and
 # the non-characters U+FDD0–U+FDEF and U+xFFFE/U+xFFFF of every plane.
@@ -34,3 +35,25 @@ def scrubbed(text: str) -> str:
     For text that was stored before the edge refused such characters: it is shown, marked,
     instead of breaking the page it is on."""
     return _UNSTORABLE.sub("\ufffd", text)
+
+
+def storable_value(value: Any) -> bool:
+    """Whether every string in a decoded JSON value (keys of objects included) is storable."""
+    if isinstance(value, str):
+        return storable(value)
+    if isinstance(value, dict):
+        return all(storable_value(key) and storable_value(item) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return all(storable_value(item) for item in value)
+    return True
+
+
+def scrubbed_value(value: Any) -> Any:
+    """A decoded JSON value, copied, with every string in it (keys included) ``scrubbed``."""
+    if isinstance(value, str):
+        return scrubbed(value)
+    if isinstance(value, dict):
+        return {scrubbed_value(key): scrubbed_value(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [scrubbed_value(item) for item in value]
+    return value

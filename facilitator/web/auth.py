@@ -3,11 +3,16 @@
 No accounts: the facilitator and projector hold secret links; a participant holds the token
 issued when they joined. Cookies are HttpOnly and SameSite=Lax, so another site cannot
 post commands with them.
+
+Ids and tokens have known shapes, checked before anything is looked up: a workshop's or a
+person's id is a UUID in hex (32 characters), a token what ``secrets.token_urlsafe`` makes.
+Anything else is no id or token of ours: "not found" or "not allowed", never a query.
 """
 
 from __future__ import annotations
 
 import hmac
+import re
 
 from sqlmodel import Session
 from starlette.requests import HTTPConnection
@@ -19,6 +24,19 @@ from facilitator.store.tables import Workshop
 from facilitator.store.workshops import participant_by_token
 
 COOKIE_MAX_AGE = 60 * 60 * 24 * 90  # the programme runs two months
+_ID = re.compile(r"[0-9a-f]{32}")  # uuid.uuid4().hex
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")  # secrets.token_urlsafe(12 to 48)
+
+
+def is_id(text: str) -> bool:
+    """Whether ``text`` has the shape of our ids (workshops, people, reflections)."""
+    return _ID.fullmatch(text) is not None
+
+
+def is_token(text: str) -> bool:
+    """Whether ``text`` has the shape of our tokens (facilitator, projector, personal,
+    reflection links)."""
+    return _TOKEN.fullmatch(text) is not None
 
 
 def cookie_name(role: Role, workshop_id: str) -> str:
@@ -37,14 +55,16 @@ def remember(response: Response, role: Role, workshop_id: str, token: str) -> No
 
 
 def presented_token(connection: HTTPConnection, role: Role, workshop_id: str) -> str | None:
-    """A token from the query, the Authorization header or the role's cookie."""
+    """A token from the query, the Authorization header or the role's cookie (the first
+    one found), if it has a token's shape; None if there is none, or it has not."""
     token = connection.query_params.get("token")
-    if token:
-        return token
-    header = connection.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        return header[7:].strip()
-    return connection.cookies.get(cookie_name(role, workshop_id))
+    if not token:
+        header = connection.headers.get("authorization", "")
+        if header.lower().startswith("bearer "):
+            token = header[7:].strip()
+        else:
+            token = connection.cookies.get(cookie_name(role, workshop_id))
+    return token if token and is_token(token) else None
 
 
 def _same(given: str | None, expected: str) -> bool:

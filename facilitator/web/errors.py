@@ -6,8 +6,8 @@
     ├── Conflict         409   the workshop's state refuses the command now
     ├── Gone             410   a link that has closed for good
     ├── TooLarge         413   a body over its limit
-    ├── Malformed        422   a body that is no command we understand, or content that will
-    │                          not do (a command over HTTP's 16 KiB limit counts as this too)
+    ├── Malformed        422   a body that is no command we understand (too deeply nested
+    │                          included), or content that will not do
     └── TooManyRequests  429   too many requests; wait and try again
 
 A route raises one and the app answers it (JSON or the error page, see ``app.py``), or a

@@ -31,9 +31,9 @@ from facilitator.store import workshops
 from facilitator.store.db import session_scope
 from facilitator.store.tables import Workshop
 from facilitator.web import privacy as erasure
-from facilitator.web.auth import actor_for
-from facilitator.web.commands import MAX_BODY, parse
-from facilitator.web.errors import Malformed
+from facilitator.web.auth import actor_for, is_id
+from facilitator.web.commands import decode, parse, valid_client_id
+from facilitator.web.errors import EdgeError, Malformed
 from facilitator.web.limits import TokenBucket
 from facilitator.web.services import Services, services
 from facilitator.web.views import protocol
@@ -88,6 +88,8 @@ async def workshop_socket(websocket: WebSocket, send: Send) -> None:
 def _authenticate(
     app: Services, websocket: WebSocket, workshop_id: str
 ) -> tuple[Workshop, Actor] | int:
+    if not is_id(workshop_id):  # no lookup for what no workshop's id looks like
+        return CLOSE_NOT_FOUND
     with session_scope(app.engine) as session:
         row = workshops.get_workshop(session, workshop_id=workshop_id)
         if row is None:
@@ -240,13 +242,11 @@ class ClientSocket:
             await self.handle(text)
 
     async def handle(self, text: str) -> None:
-        if len(text) > MAX_BODY:
-            self.send(self.error("The message is too large.", None))
-            return
+        # Too large, too deep or not JSON: refused, and the socket stays open.
         try:
-            message = json.loads(text)
-        except ValueError:
-            self.send(self.error("The request was malformed.", None))
+            message = decode(text, self.app.settings.limits)
+        except EdgeError as exc:
+            self.send(self.error(exc.msgid, None, exc.code or "invalid"))
             return
         kind = message.get("type") if isinstance(message, dict) else None
         if kind == "ping":
@@ -257,7 +257,7 @@ class ClientSocket:
             return
         if kind == "hello":
             last, room = message.get("last_seq"), self.room
-            known = isinstance(last, int) and 0 <= last <= room.seq
+            known = type(last) is int and 0 <= last <= room.seq
             self.sent_seq = last if known and message.get("epoch") == room.epoch else None
             self.send(
                 {
@@ -273,8 +273,8 @@ class ClientSocket:
             else:
                 self.catch_up()
             return
-        client_id = message.get("client_id") if isinstance(message, dict) else None
-        client_id = client_id if isinstance(client_id, str) else None
+        # An answer echoes only a client id that is one (never text it could not send).
+        client_id = valid_client_id(message.get("client_id")) if isinstance(message, dict) else None
         if not self.bucket.take():
             self.send(
                 self.error(
@@ -290,7 +290,7 @@ class ClientSocket:
                 raise Malformed()
             command, client_id = parse(message)
         except Malformed as exc:
-            self.send(self.error(exc.msgid, client_id))
+            self.send(self.error(exc.msgid, client_id, exc.code or "invalid"))
             return
         try:
             # The facilitator's anonymise_participant is the whole erasure (web/privacy.py).

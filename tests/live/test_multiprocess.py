@@ -163,6 +163,7 @@ async def test_two_processes_show_every_socket_the_same_board(
             people: list[dict[str, Any]] = []
             async with httpx.AsyncClient() as http:
                 for n in range(PEOPLE):  # joining through either process
+                    http.cookies.clear()  # each person joins on a phone of their own
                     response = await http.post(
                         f"{(a, b)[n % 2]}/join/{day1.join_code}",
                         json={"name": f"Person {n}", "department": "miljo"},

@@ -128,7 +128,8 @@ def test_the_reason_follows_the_language_switch(client: TestClient, day1: Worksh
         b'{"type": "start", "client_id": ""}',
         b'{"type": "start", "extra": 1}',
         b'{"type": "start", "client_id": "' + b"x" * 65 + b'"}',
-        b'{"type": "start", "padding": "' + b"x" * 20000 + b'"}',
+        b"[" * 5000 + b"]" * 5000,
+        b'{"type": "start", "client_id": "a\\ud800"}',
     ],
 )
 def test_malformed_commands_are_refused_with_422_and_a_message(
@@ -142,6 +143,20 @@ def test_malformed_commands_are_refused_with_422_and_a_message(
     )
     assert response.status_code == 422
     assert response.json()["ok"] is False and response.json()["error"]
+    assert client.get(f"/w/{day1.workshop_id}/state").json()["seq"] == 0
+
+
+def test_a_command_over_the_body_limit_is_413_and_changes_nothing(
+    client: TestClient, day1: WorkshopLinks
+) -> None:
+    facilitator_client(client, day1)
+    response = client.post(
+        f"/w/{day1.workshop_id}/commands",
+        content=b'{"type": "start", "padding": "' + b"x" * 20000 + b'"}',
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 413
+    assert response.json() == {"ok": False, "error": "Beskeden er for stor."}
     assert client.get(f"/w/{day1.workshop_id}/state").json()["seq"] == 0
 
 

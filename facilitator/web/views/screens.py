@@ -8,13 +8,16 @@ and the page swaps each into the element with the same id. Views are built from 
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import segno
+from markupsafe import escape
 
+from facilitator import i18n
 from facilitator.agenda import Agenda, GroupWorkPhase, Role, Text
 from facilitator.core import visibility
 from facilitator.core.actors import Actor
@@ -113,7 +116,22 @@ FRAGMENTS: dict[Role, tuple[str, ...]] = {
     Role.PROJECTOR: ("fragments/projector.html",),
     Role.PARTICIPANT: ("fragments/phase.html", "fragments/board.html", "fragments/catalogue.html"),
     Role.LEADER: ("fragments/phase.html", "fragments/board.html", "fragments/catalogue.html"),
+    Role.GUEST: ("fragments/phase.html", "fragments/board.html", "fragments/catalogue.html"),
 }
+
+
+# The id of each fragment's element: what a fragment that failed is put in place of.
+FRAGMENT_IDS = {
+    "fragments/agenda.html": "live",
+    "fragments/people.html": "people",
+    "fragments/moderation.html": "moderation",
+    "fragments/catalogue.html": "catalogue",
+    "fragments/projector.html": "projector",
+    "fragments/phase.html": "phase",
+    "fragments/board.html": "board",
+}
+log = logging.getLogger("facilitator")
+_LOGGED_FAULTS: set[tuple[str, str, str]] = set()  # logged once each, per process
 
 
 def live_fragments(
@@ -126,16 +144,54 @@ def live_fragments(
     base_url: str,
     now: datetime,
 ) -> str:
-    """The role's fragments as the room stands now, rendered once per distinct view."""
+    """The role's fragments as the room stands now, rendered once per distinct view.
+
+    Each fragment is rendered on its own: one that fails is logged (once) and replaced by
+    a short note with the same id, so the rest of the page, and the socket, keep working."""
     group = view_group(room.state, room.agenda, actor)
     key = (actor.role, group, language)
 
     def render() -> str:
-        scene = Scene.of(room)
-        context = screen_context(scene, row, actor, language, base_url=base_url, now=now)
-        return "".join(renderer.render(name, context, language) for name in FRAGMENTS[actor.role])
+        names = FRAGMENTS[actor.role]
+        try:
+            scene = Scene.of(room)
+            context = screen_context(scene, row, actor, language, base_url=base_url, now=now)
+        except Exception as exc:
+            _log_fault(row.id, "the screen's context", exc)
+            return "".join(_fault(name, language) for name in names)
+        parts = []
+        for name in names:
+            try:
+                parts.append(renderer.render(name, context, language))
+            except Exception as exc:
+                _log_fault(row.id, name, exc)
+                parts.append(_fault(name, language))
+        return "".join(parts)
 
     return room.rendered(key, render, shows_presence=actor.role is Role.FACILITATOR)
+
+
+def _fault(name: str, language: str) -> str:
+    """What stands in for a fragment that could not be rendered."""
+    message = i18n.gettext(language, "This part of the screen could not be shown.")
+    return (
+        f'<section id="{FRAGMENT_IDS.get(name, _stem(name))}" hx-swap-oob="true" class="fault">'
+        f'<p role="status">{escape(message)}</p></section>'
+    )
+
+
+def _stem(name: str) -> str:
+    """A fragment's id when FRAGMENT_IDS does not name it: its file's name."""
+    return name.rsplit("/", 1)[-1].removesuffix(".html")
+
+
+def _log_fault(workshop_id: str, what: str, exc: Exception) -> None:
+    fault = (workshop_id, what, f"{type(exc).__name__}: {exc}")
+    if fault in _LOGGED_FAULTS:
+        return
+    if len(_LOGGED_FAULTS) < 1000:
+        _LOGGED_FAULTS.add(fault)
+    log.error("could not render %s of workshop %s", what, workshop_id, exc_info=exc)
 
 
 def _shared_reflections(scene: Scene, actor: Actor, group: str | None) -> list[dict[str, str]]:
