@@ -1,15 +1,23 @@
-"""Home reflections: one private text per person, kept until their next workshop starts."""
+"""Home reflections: one private text per person, kept until their next workshop starts.
+
+A reflection belongs to the participant who wrote it and to their rows in later workshops
+that are linked to it. A later row is linked only when the device that joined proved to be
+the writer's, by presenting that participant's token (``proven_reflection``); nothing else,
+no cookie or link, joins two rows.
+"""
 
 from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from facilitator.store.tables import Participant, Reflection, Workshop
+from facilitator.store.workshops import participant_by_token
 
 MAX_TEXT = 5000
 
@@ -96,3 +104,57 @@ def shared_in(session: Session, *, workshop_id: str) -> dict[str, str]:
         .where(Participant.workshop_id == workshop_id, col(Reflection.share).is_(True))
     ).all()
     return {pid: text for pid, text in rows if text.strip()}
+
+
+def holders(session: Session, *, reflection: Reflection) -> list[Participant]:
+    """The rows of the reflection's person: its writer, and their later rows linked to it."""
+    people = list(
+        session.exec(select(Participant).where(Participant.reflection_id == reflection.id))
+    )
+    writer = session.get(Participant, reflection.participant_id)
+    return [writer, *people] if writer is not None else people
+
+
+def proven_reflection(
+    session: Session, *, workshop: Workshop, token_for: Callable[[str], str | None]
+) -> Reflection | None:
+    """The home reflection a device proves to be its own as it joins ``workshop``.
+
+    ``token_for(workshop_id)`` is the participant token the device presents for an earlier
+    workshop of the programme. The device proves the reflection its own when that token is
+    the token of the participant who wrote it there (or whose row there is linked to it in
+    turn). The most recent earlier workshop wins.
+    """
+    if workshop.programme_id is None:
+        return None
+    earlier = session.exec(
+        select(Workshop)
+        .where(
+            Workshop.programme_id == workshop.programme_id, Workshop.position < workshop.position
+        )
+        .order_by(col(Workshop.position).desc())
+    ).all()
+    for row in earlier:
+        token = token_for(row.id)
+        person = participant_by_token(session, workshop_id=row.id, token=token) if token else None
+        if person is None:
+            continue
+        own = session.exec(select(Reflection).where(Reflection.participant_id == person.id)).first()
+        if own is not None:
+            return own
+        if person.reflection_id is not None:
+            linked = session.get(Reflection, person.reflection_id)
+            if linked is not None:
+                return linked
+    return None
+
+
+def of_people(session: Session, *, people: Iterable[Participant]) -> Reflection | None:
+    """The home reflection of one person's rows: one they wrote, else one they brought."""
+    people = list(people)
+    ids = [p.id for p in people]
+    own = session.exec(select(Reflection).where(col(Reflection.participant_id).in_(ids))).first()
+    if own is not None:
+        return own
+    brought = next((p.reflection_id for p in people if p.reflection_id), None)
+    return session.get(Reflection, brought) if brought else None
