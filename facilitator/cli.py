@@ -206,7 +206,10 @@ def _demo(args: argparse.Namespace) -> int:
         return 0
     print(f"{programme.title.get(settings.language)}")
     for number, link in enumerate(links, start=1):
-        codes = f"join code {link.join_code}, leader code {link.leader_code}"
+        codes = (
+            f"join code {link.join_code}, leader code {link.leader_code}, "
+            f"guest code {link.guest_code}"
+        )
         print(f"\n{number}. {link.title}  ({codes})")
         print(f"   facilitator: {link.facilitator}")
         print(f"   participant: {link.participant}")

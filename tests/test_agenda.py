@@ -13,8 +13,10 @@ from facilitator.agenda import (
     LeaderTriagePhase,
     PhaseKind,
     PlenumPhase,
+    PollPhase,
     Problem,
     Programme,
+    PulsePhase,
     Role,
     Text,
     VotePhase,
@@ -187,7 +189,7 @@ def test_each_phase_kind_has_sensible_default_actors() -> None:
 
 def test_agenda_finds_phases_by_key_and_lists_boards_in_creation_order() -> None:
     agenda = load_agenda(AGENDAS / "staff-day-2.yaml")
-    assert agenda.phase("entry-points-vote").kind is PhaseKind.VOTE
+    assert agenda.phase("entry-points-poll").kind is PhaseKind.POLL
     assert agenda.boards == ("my-changes", "sparring", "entry-points", "catalogue-work")
     with pytest.raises(KeyError):
         agenda.phase("no-such-phase")
@@ -427,3 +429,101 @@ def test_load_programme_raises_with_every_problem_of_all_its_files() -> None:
     with pytest.raises(AgendaError) as raised:
         load_programme(PROGRAMME)
     assert len(raised.value.problems) == 5
+
+
+# Polls and the service pulse
+
+
+def test_polls_whose_settings_do_not_fit_together_are_reported_on_their_lines() -> None:
+    path = BROKEN / "bad-polls.yaml"
+    problem_at(path, "no options", "phase 'no-options': a single-choice poll needs at least two")
+    problem_at(path, "one option", "phase 'one-option': a multiple-choice poll needs at least two")
+    problem_at(path, "too many choices", "max_choices (3) cannot be more than the options (1)")
+    problem_at(path, "bad range", "the scale runs from 5 to 1; its max must be above its min")
+    problem_at(path, "no scale", "a scale poll needs a 'scale:'")
+    problem_at(path, "options on a scale", "a scale poll has no options")
+    problem_at(path, "unknown answer", "answer must be one of 'single', 'multiple', 'scale'")
+    problem_at(path, "same option", "option key 'same' is used more than once")
+    assert len(problems_in(path)) == 8
+
+
+def test_an_agenda_may_not_define_the_pulse_itself() -> None:
+    path = BROKEN / "pulse-in-agenda.yaml"
+    problem_at(path, "pulse here", "defined once, in the programme file's 'pulse:' section")
+
+
+def test_pulse_phases_must_name_a_measurement_of_the_programme_once_each() -> None:
+    folder = BROKEN / "pulse"
+    programme = folder / "programme.yaml"
+    problem_at(
+        folder / "day-two.yaml", "undefined measurement", "'finish' is not one", via=programme
+    )
+    problem_at(
+        folder / "day-one.yaml", "taken twice", "already taken in workshop 'day-one'", via=programme
+    )
+    problem_at(programme, "compare to a later one", "must be an earlier measurement")
+    problem_at(programme, "minimum too low", "the pulse: minimum_answers must be at least 3")
+    problem_at(programme, "reference off the scale", "pulse item 'overall': reference")
+    assert problems_in(folder / "day-two.yaml") == []  # on its own it cannot know
+    assert len(problems_in(programme)) == 5
+
+
+def test_a_pulse_phase_needs_the_programmes_pulse_section() -> None:
+    folder = BROKEN / "no-pulse"
+    problem_at(
+        folder / "day.yaml",
+        "no pulse section",
+        "the programme has no 'pulse:' section",
+        via=folder / "programme.yaml",
+    )
+
+
+def test_the_programme_defines_the_pulse_once_and_every_measuring_agenda_carries_it() -> None:
+    programme = load_programme(DEFAULT_PROGRAMME)
+    assert programme.pulse is not None
+    assert [m.key for m in programme.pulse.measurements] == [
+        "leaders-start",
+        "baseline",
+        "leaders-again",
+        "end",
+    ]
+    assert programme.pulse.scale[0].da == "Meget utilfreds"
+    assert programme.pulse.scale[-1].da == "Meget tilfreds"
+    assert programme.pulse.minimum_answers == 5 and programme.pulse.recommend is not None
+    taken = {}
+    for workshop in programme.workshops:
+        for phase in workshop.agenda.phases:
+            if isinstance(phase, PulsePhase):
+                taken[phase.measurement] = workshop.key
+                assert workshop.agenda.pulse == programme.pulse  # the very same wording
+    assert taken == {
+        "leaders-start": "leaders-kickoff",
+        "baseline": "staff-day-1",
+        "leaders-again": "leaders-catalogue",
+        "end": "staff-day-2",
+    }
+    day1 = programme.workshop("staff-day-1").agenda
+    kinds = [phase.kind for phase in day1.phases]
+    assert kinds.index(PhaseKind.PULSE) < kinds.index(PhaseKind.PLENUM)  # a baseline first
+    day2 = programme.workshop("staff-day-2").agenda
+    assert day2.phases[-2].kind is PhaseKind.PULSE  # and again at the very end
+
+
+def test_the_plenums_of_staff_day_one_take_questions_from_guests_too() -> None:
+    agenda = load_programme(DEFAULT_PROGRAMME).workshop("staff-day-1").agenda
+    voices = agenda.phase("business-voices")
+    assert isinstance(voices, PlenumPhase)
+    assert voices.questions and voices.moderated_questions and voices.anonymous_questions
+    assert Role.GUEST in voices.actors
+    structure = agenda.phase("business-structure")
+    assert isinstance(structure, PlenumPhase) and structure.speaker is not None
+
+
+def test_staff_day_two_polls_the_entry_points_and_works_on_the_chosen_model() -> None:
+    agenda = load_programme(DEFAULT_PROGRAMME).workshop("staff-day-2").agenda
+    keys = [phase.key for phase in agenda.phases]
+    poll = agenda.phase("entry-points-poll")
+    assert isinstance(poll, PollPhase) and poll.answer == "single"
+    assert {"one-door", "named-contact", "as-today"} <= {o.key for o in poll.options}
+    assert keys.index("entry-points-poll") + 1 == keys.index("entry-points")
+    assert agenda.phase("entry-points").kind is PhaseKind.GROUP_WORK

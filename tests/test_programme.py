@@ -32,7 +32,7 @@ def phase(programme: Programme, workshop: str, key: str) -> int:
 
 
 class Person:
-    """One phone: its own cookies (the reflection link travels in one)."""
+    """One phone: its own cookies (its participant cookies prove whose reflection it is)."""
 
     def __init__(self, server: LiveServer, name: str, department: str) -> None:
         self.http = httpx.AsyncClient(base_url=server.base, follow_redirects=False)
@@ -60,6 +60,35 @@ async def drive(server: LiveServer, workshop: str, token: str, *commands: dict[s
             assert response.status_code == 200, (command, response.text)
 
 
+async def pulse(
+    server: LiveServer,
+    workshop: str,
+    people: list[Person],
+    token: str,
+    overall: Callable[[int], int],
+) -> dict[str, Any]:
+    """Everyone answers the pulse phase under way; the facilitator closes it. Returns the
+    measurement as the facilitator's snapshot then shows it."""
+    for n, person in enumerate(people):
+        scores = {"overall": overall(n), "case-handling": 3, "information": 3}
+        async with httpx.AsyncClient(base_url=server.base) as http:
+            answer = await http.post(
+                f"/w/{workshop}/commands?token={person.token}",
+                json={"type": "answer_pulse", "scores": scores, "recommend": 8},
+            )
+        assert answer.status_code == 200, answer.text
+    await drive(server, workshop, token, {"type": "close_pulse"})
+    url = f"{server.ws}/w/{workshop}/ws?protocol=json&token={token}"
+    async with connect(url, compression=None) as socket:
+        await socket.send(json.dumps({"type": "hello", "last_seq": None}))
+        while True:
+            message = json.loads(await socket.recv())
+            if message["type"] == "snapshot":
+                [taken] = message["view"]["pulse"].values()
+                result: dict[str, Any] = taken["results"]
+                return result
+
+
 def seq_of(server: LiveServer, workshop: str, token: str) -> Callable[[], Awaitable[int]]:
     """Asks the server for the workshop's seq (for ``settle``)."""
     return lambda: server_seq(server.base, workshop, token)
@@ -83,11 +112,20 @@ async def test_the_whole_programme(live_server: LiveServer, programme: Programme
     for person in staff:
         await person.join(day1.join_code)
     w = day1.workshop_id
+    # The day opens with the service pulse's baseline (docs/api.md §6.8).
     await drive(
         live_server,
         w,
         tokens[day1.key],
         {"type": "start"},
+        {"type": "jump", "phase": phase(programme, "staff-day-1", "pulse-baseline")},
+    )
+    baseline = await pulse(live_server, w, staff, tokens[day1.key], lambda n: 2 + n % 2)
+    assert baseline["shown"] and baseline["answered"] == 20 and baseline["items"][0]["mean"] == 2.5
+    await drive(
+        live_server,
+        w,
+        tokens[day1.key],
         {"type": "jump", "phase": phase(programme, "staff-day-1", "needs-and-offers")},
         {"type": "form_groups", "seed": 3},
     )
@@ -200,7 +238,7 @@ async def test_the_whole_programme(live_server: LiveServer, programme: Programme
     # --- Workshop 4: staff day 2 — reflections come back, the panel reveals ----------------
     d = day2.workshop_id
     for person in staff:
-        await person.join(day2.join_code)  # same phone: the reflection cookie comes along
+        await person.join(day2.join_code)  # same phone: its day-1 cookie brings the reflection
     for leader in leaders:
         await leader.join(day2.leader_code)
     still_open = await staff[2].http.post(
@@ -235,6 +273,21 @@ async def test_the_whole_programme(live_server: LiveServer, programme: Programme
         shared_seen |= {m for m in range(20) if f"samme dag ({m})" in text and m != n}
     assert shared_seen and all(m % 2 == 0 for m in shared_seen)  # only the shared ones
 
+    # How many entry points? A poll, hidden until revealed (docs/api.md §6.7).
+    await drive(
+        live_server,
+        d,
+        tokens[day2.key],
+        {"type": "jump", "phase": phase(programme, "staff-day-2", "entry-points-poll")},
+    )
+    choices = ["one-door", "named-contact", "per-case", "as-today"]
+    async with httpx.AsyncClient(base_url=live_server.base) as http:
+        for n, person in enumerate(staff):
+            answer = {"type": "answer_poll", "answer": choices[min(n % 6, 3)]}
+            sent = await http.post(f"/w/{d}/commands?token={person.token}", json=answer)
+            assert sent.status_code == 200, sent.text
+    await drive(live_server, d, tokens[day2.key], {"type": "reveal_poll"})
+
     listeners = [JsonClient(live_server.ws, d, p.token) for p in staff]
     for listener in listeners:
         await listener.connect()
@@ -265,6 +318,17 @@ async def test_the_whole_programme(live_server: LiveServer, programme: Programme
     )
     await settle(listeners, seq_of(live_server, d, tokens[day2.key]))
     assert not listeners[0].refused and not listeners[1].refused
+
+    # The day ends with the same pulse again: the same words, a later measurement.
+    await drive(
+        live_server,
+        d,
+        tokens[day2.key],
+        {"type": "jump", "phase": phase(programme, "staff-day-2", "pulse-end")},
+    )
+    end = await pulse(live_server, d, staff, tokens[day2.key], lambda n: 4)
+    assert end["measurement"] == "end" and end["answered"] == 20
+    assert end["items"][0]["mean"] - baseline["items"][0]["mean"] == 1.5
 
     # --- Exports: all four formats open with the right content ----------------------------
     async with httpx.AsyncClient(base_url=live_server.base) as http:

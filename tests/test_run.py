@@ -49,7 +49,8 @@ def test_serve_starts_without_a_package_index_after_pyproject_changed(tmp_path: 
                 )
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
-                    return r.status == 200
+                    status: int = r.status
+                    return status == 200
             except OSError:
                 return False
 

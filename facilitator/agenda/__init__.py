@@ -8,12 +8,10 @@ load_programme(path) -> Programme      also loads the workshops' agenda files
 check_files(paths) -> list[Problem]    never raises for bad input
 """
 
-from ._models import (
-    Agenda,
-    Audience,
+from ._base import Role, Text
+from ._models import Agenda, Audience, DayLength, Department, Programme, WorkshopSpec
+from ._phases import (
     BreakPhase,
-    DayLength,
-    Department,
     GroupWorkPhase,
     HomeReflectionPhase,
     IndividualPhase,
@@ -22,19 +20,23 @@ from ._models import (
     Phase,
     PhaseKind,
     PlenumPhase,
-    Programme,
-    Role,
-    Text,
+    PollPhase,
+    PulsePhase,
     VotePhase,
     WelcomePhase,
-    WorkshopSpec,
     WrapUpPhase,
 )
+from ._polls import TEXT_ANSWER_LIMIT, AnswerKind, PollOption, Scale
 from ._problems import AgendaError, Problem
+from ._pulse import RECOMMEND, SCALE, Measurement, Pulse, PulseItem, Recommend, Reference
 
 __all__ = [
+    "RECOMMEND",
+    "SCALE",
+    "TEXT_ANSWER_LIMIT",
     "Agenda",
     "AgendaError",
+    "AnswerKind",
     "Audience",
     "BreakPhase",
     "DayLength",
@@ -44,12 +46,21 @@ __all__ = [
     "IndividualPhase",
     "LeaderPanelPhase",
     "LeaderTriagePhase",
+    "Measurement",
     "Phase",
     "PhaseKind",
     "PlenumPhase",
+    "PollOption",
+    "PollPhase",
     "Problem",
     "Programme",
+    "Pulse",
+    "PulseItem",
+    "PulsePhase",
+    "Recommend",
+    "Reference",
     "Role",
+    "Scale",
     "Text",
     "VotePhase",
     "WelcomePhase",

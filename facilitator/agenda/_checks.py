@@ -7,11 +7,22 @@ report every problem in one go. The models run the same rules when they are buil
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
-Loc = tuple[str | int, ...]
+from ._issues import Issue, Loc, duplicate_keys, label, mappings
+from ._plenary_checks import PulseUse, poll_issues, pulse_issues
+
+__all__ = [
+    "BOARD_WRITERS",
+    "DAY_LIMITS",
+    "Issue",
+    "Loc",
+    "agenda_issues",
+    "label",
+    "mappings",
+    "programme_issues",
+]
 
 DAY_LIMITS = {"half_day": 240, "full_day": 480}
 BOARD_WRITERS = frozenset({"group_work", "individual"})
@@ -22,33 +33,15 @@ CATALOGUE_FIELDS = {
 }
 
 
-@dataclass(frozen=True)
-class Issue:
-    loc: Loc
-    message: str
-    first: Loc | None = None  # for a repeated key: where it was first used
-
-
-def label(noun: str, item: object, index: int) -> str:
-    """`phase 'vote-1'`, or `phase 3` when the item has no usable key."""
-    key = item.get("key") if isinstance(item, Mapping) else None
-    return f"{noun} '{key}'" if isinstance(key, str) and key else f"{noun} {index + 1}"
-
-
-def mappings(value: object) -> list[tuple[int, Mapping[str, Any]]]:
-    if not isinstance(value, Sequence) or isinstance(value, str):
-        return []
-    return [(index, item) for index, item in enumerate(value) if isinstance(item, Mapping)]
-
-
 def agenda_issues(agenda: object) -> list[Issue]:
     if not isinstance(agenda, Mapping):
         return []
     phases = mappings(agenda.get("phases"))
     return [
-        *_duplicate_keys("phases", "phase", phases),
+        *duplicate_keys("phases", "phase", phases),
         *_board_order(phases),
         *_day_length(agenda.get("length"), phases),
+        *(issue for index, phase in phases for issue in poll_issues(index, phase)),
     ]
 
 
@@ -57,10 +50,13 @@ def programme_issues(programme: object) -> list[Issue]:
     if not isinstance(programme, Mapping):
         return []
     workshops = mappings(programme.get("workshops"))
+    pulse = programme.get("pulse")
     issues = [
-        *_duplicate_keys("departments", "department", mappings(programme.get("departments"))),
-        *_duplicate_keys("workshops", "workshop", workshops),
+        *duplicate_keys("departments", "department", mappings(programme.get("departments"))),
+        *duplicate_keys("workshops", "workshop", workshops),
+        *pulse_issues(pulse),
     ]
+    measured = PulseUse(pulse if isinstance(pulse, Mapping) else None)
     all_keys = [ws.get("key") for _, ws in workshops]
     earlier: dict[str, Mapping[str, Any] | None] = {}
     reflection_seen = False
@@ -102,30 +98,14 @@ def programme_issues(programme: object) -> list[Issue]:
                         )
                     )
                 reflection_seen = reflection_seen or kind == "home_reflection"
+                if kind == "pulse":
+                    problem = measured.problem(phase.get("measurement"), workshop, w, phase, i)
+                    if problem:
+                        issues.append(
+                            Issue((*loc, "measurement"), f"{label('phase', phase, i)}: {problem}")
+                        )
         if isinstance(own, str):
             earlier[own] = agenda if isinstance(agenda, Mapping) else None
-    return issues
-
-
-def _duplicate_keys(
-    field: str, noun: str, items: list[tuple[int, Mapping[str, Any]]]
-) -> list[Issue]:
-    first: dict[str, int] = {}
-    issues = []
-    for index, item in items:
-        key = item.get("key")
-        if not isinstance(key, str):
-            continue
-        if key in first:
-            issues.append(
-                Issue(
-                    (field, index, "key"),
-                    f"{noun} key '{key}' is used more than once; every {noun} needs its own key",
-                    first=(field, first[key], "key"),
-                )
-            )
-        else:
-            first[key] = index
     return issues
 
 

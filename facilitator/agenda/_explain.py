@@ -10,9 +10,11 @@ from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
 from ._checks import Loc, label
-from ._models import PHASE_SETTINGS, Department, PhaseKind, WorkshopEntry
+from ._models import Department, WorkshopEntry
+from ._phases import PHASE_SETTINGS, PhaseKind
 
 _COLLECTIONS = {"phases": "phase", "departments": "department", "workshops": "workshop"}
+_PULSE_PARTS = {"items": "pulse item", "measurements": "measurement"}
 _ITEM_SETTINGS = {
     "departments": tuple(Department.model_fields),
     "workshops": tuple(WorkshopEntry.model_fields),
@@ -133,10 +135,17 @@ def _item(loc: Loc, data: object) -> object:
 
 
 def _split(loc: Loc, data: object) -> tuple[str | None, Loc]:
-    """("phases", 2, "title", "en") -> ("phase 'intro'", ("title", "en"))."""
+    """("phases", 2, "title", "en") -> ("phase 'intro'", ("title", "en"));
+    ("pulse", "items", 0, "text") -> ("pulse item 'overall'", ("text",))."""
     noun = _COLLECTIONS.get(loc[0]) if loc and isinstance(loc[0], str) else None
     if noun and len(loc) >= 2 and isinstance(loc[1], int):
         return label(noun, _item(loc, data), loc[1]), loc[2:]
+    part = _PULSE_PARTS.get(str(loc[1])) if len(loc) >= 3 and loc[0] == "pulse" else None
+    if part and isinstance(loc[2], int):
+        pulse = data.get("pulse") if isinstance(data, Mapping) else None
+        return label(part, _item(loc[1:], pulse), loc[2]), loc[3:]
+    if len(loc) >= 2 and loc[0] == "pulse":
+        return "the pulse", loc[1:]
     return None, loc
 
 

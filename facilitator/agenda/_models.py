@@ -1,4 +1,4 @@
-"""The agenda schema: bilingual texts, phases (one model per kind), agendas and programmes."""
+"""The agenda schema: agendas and programmes (their phases are ``_phases``)."""
 
 from __future__ import annotations
 
@@ -6,20 +6,17 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
-    StringConstraints,
+    ValidationError,
     ValidationInfo,
-    field_validator,
     model_validator,
 )
 
+from ._base import Frozen, NonEmpty, Slug, Text
 from ._checks import BOARD_WRITERS, DAY_LIMITS, Issue, agenda_issues, programme_issues
+from ._phases import Phase, PhaseKind, PulsePhase
+from ._pulse import Pulse
 
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=60)]
-NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Minutes = Annotated[int, Field(strict=True, gt=0, le=240)]
 Audience = Literal["leaders", "staff"]
 
 # Passed as validation context by the loader, which runs the cross-field rules itself on the raw
@@ -36,159 +33,6 @@ def _raise_issues(issues: list[Issue]) -> None:
         raise ValueError("; ".join(issue.message for issue in issues))
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Text(_Frozen):
-    """A text in Danish and English."""
-
-    da: NonEmpty
-    en: NonEmpty
-
-    def get(self, language: str) -> str:
-        """The text in `language` ("en", "en-GB", …); Danish for any other language."""
-        primary = language.lower().replace("_", "-").partition("-")[0]
-        return self.en if primary == "en" else self.da
-
-
-class PhaseKind(StrEnum):
-    WELCOME = "welcome"
-    PLENUM = "plenum"
-    GROUP_WORK = "group_work"
-    VOTE = "vote"
-    HOME_REFLECTION = "home_reflection"
-    LEADER_TRIAGE = "leader_triage"
-    LEADER_PANEL = "leader_panel"
-    BREAK = "break"
-    WRAP_UP = "wrap_up"
-    INDIVIDUAL = "individual"
-
-
-class Role(StrEnum):
-    """Who someone is in a workshop: the one set of roles, for agendas and for the core."""
-
-    FACILITATOR = "facilitator"
-    PARTICIPANT = "participant"
-    LEADER = "leader"
-    PROJECTOR = "projector"  # the wall: shows, never acts
-
-
-class _PhaseBase(_Frozen):
-    """Shared by every phase. `actors` are the roles that may contribute during the phase (post,
-    vote, ask, triage); the facilitator always controls the flow whatever `actors` says."""
-
-    key: Slug
-    title: Text
-    minutes: Minutes
-    prompt: Text | None = None
-    actors: tuple[Role, ...] = (Role.PARTICIPANT, Role.LEADER)
-
-    @field_validator("actors")
-    @classmethod
-    def _distinct_actors(cls, actors: tuple[Role, ...]) -> tuple[Role, ...]:
-        if len(set(actors)) != len(actors):
-            raise ValueError("actors lists the same role more than once")
-        if Role.PROJECTOR in actors:
-            raise ValueError("the projector only shows the workshop, so it is never an actor")
-        return actors
-
-
-class _LeadersOnly(_PhaseBase):
-    actors: tuple[Role, ...] = (Role.LEADER,)
-
-    @field_validator("actors")
-    @classmethod
-    def _no_participants(cls, actors: tuple[Role, ...]) -> tuple[Role, ...]:
-        if Role.PARTICIPANT in actors:
-            raise ValueError(
-                "only leaders (and the facilitator) act in this phase, so actors "
-                "may not include 'participant'"
-            )
-        return actors
-
-
-class WelcomePhase(_PhaseBase):
-    kind: Literal[PhaseKind.WELCOME] = PhaseKind.WELCOME
-
-
-class PlenumPhase(_PhaseBase):
-    kind: Literal[PhaseKind.PLENUM] = PhaseKind.PLENUM
-    speaker: Text | None = None
-    questions: bool = True
-
-
-class GroupWorkPhase(_PhaseBase):
-    kind: Literal[PhaseKind.GROUP_WORK] = PhaseKind.GROUP_WORK
-    board: Slug
-    group_size: Annotated[int, Field(strict=True, ge=2, le=10)] = 4
-    mix_by: Literal["department", "random"] = "department"
-    anonymous: bool = False
-    opens_catalogue: Slug | None = None
-
-
-class VotePhase(_PhaseBase):
-    kind: Literal[PhaseKind.VOTE] = PhaseKind.VOTE
-    board: Slug
-    votes_per_person: Annotated[int, Field(strict=True, ge=1, le=20)] = 3
-    max_per_idea: Annotated[int, Field(strict=True, ge=1, le=20)] = 1
-
-    @field_validator("max_per_idea")
-    @classmethod
-    def _within_budget(cls, max_per_idea: int, info: ValidationInfo) -> int:
-        budget = info.data.get("votes_per_person")
-        if isinstance(budget, int) and max_per_idea > budget:
-            raise ValueError(
-                f"max_per_idea ({max_per_idea}) cannot be more than votes_per_person ({budget})"
-            )
-        return max_per_idea
-
-
-class HomeReflectionPhase(_PhaseBase):
-    kind: Literal[PhaseKind.HOME_REFLECTION] = PhaseKind.HOME_REFLECTION
-    prompt: Text
-
-
-class IndividualPhase(_PhaseBase):
-    kind: Literal[PhaseKind.INDIVIDUAL] = PhaseKind.INDIVIDUAL
-    uses_reflection: bool = False
-    board: Slug | None = None
-
-
-class LeaderTriagePhase(_LeadersOnly):
-    kind: Literal[PhaseKind.LEADER_TRIAGE] = PhaseKind.LEADER_TRIAGE
-    catalogue: Slug
-
-
-class LeaderPanelPhase(_LeadersOnly):
-    kind: Literal[PhaseKind.LEADER_PANEL] = PhaseKind.LEADER_PANEL
-    catalogue: Slug
-
-
-class BreakPhase(_PhaseBase):
-    kind: Literal[PhaseKind.BREAK] = PhaseKind.BREAK
-    actors: tuple[Role, ...] = ()
-
-
-class WrapUpPhase(_PhaseBase):
-    kind: Literal[PhaseKind.WRAP_UP] = PhaseKind.WRAP_UP
-
-
-Phase = Annotated[
-    WelcomePhase
-    | PlenumPhase
-    | GroupWorkPhase
-    | VotePhase
-    | HomeReflectionPhase
-    | IndividualPhase
-    | LeaderTriagePhase
-    | LeaderPanelPhase
-    | BreakPhase
-    | WrapUpPhase,
-    Field(discriminator="kind"),
-]
-
-
 class DayLength(StrEnum):
     HALF_DAY = "half_day"
     FULL_DAY = "full_day"
@@ -198,18 +42,26 @@ class DayLength(StrEnum):
         return DAY_LIMITS[self.value]
 
 
-class Agenda(_Frozen):
+class Agenda(Frozen):
     key: Slug
     title: Text
     length: DayLength
     audience: Audience
     phases: Annotated[tuple[Phase, ...], Field(min_length=1)]
+    # The programme's pulse, copied in by the programme for agendas with a pulse phase: an
+    # agenda file never writes it (files.py says so), so its wording is defined once.
+    pulse: Pulse | None = None
 
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo) -> Self:
         if not _deferred(info):
             _raise_issues(agenda_issues(self.model_dump(mode="json")))
         return self
+
+    @property
+    def measures(self) -> bool:
+        """Whether a phase of this agenda takes the programme's pulse."""
+        return any(isinstance(phase, PulsePhase) for phase in self.phases)
 
     @property
     def total_minutes(self) -> int:
@@ -230,12 +82,12 @@ class Agenda(_Frozen):
         raise KeyError(f"agenda {self.key!r} has no phase {key!r}")
 
 
-class Department(_Frozen):
+class Department(Frozen):
     key: Slug
     name: Text
 
 
-class WorkshopSpec(_Frozen):
+class WorkshopSpec(Frozen):
     """A workshop of a programme; `title` and `audience` default to its agenda's."""
 
     key: Slug
@@ -259,12 +111,28 @@ class WorkshopSpec(_Frozen):
         return data
 
 
-class Programme(_Frozen):
+class Programme(Frozen):
     key: Slug
     title: Text
     organisation: NonEmpty
     departments: tuple[Department, ...] = ()
+    pulse: Pulse | None = None
     workshops: Annotated[tuple[WorkshopSpec, ...], Field(min_length=1)]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _pulse_into_agendas(cls, data: Any) -> Any:
+        """Every agenda with a pulse phase carries the programme's one pulse definition."""
+        if not isinstance(data, dict) or data.get("pulse") is None:
+            return data
+        try:
+            pulse = Pulse.model_validate(data["pulse"])
+        except ValidationError:
+            return data  # reported by the field's own validation
+        workshops = data.get("workshops")
+        if not isinstance(workshops, list | tuple):
+            return data
+        return {**data, "workshops": [_with_pulse(workshop, pulse) for workshop in workshops]}
 
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo) -> Self:
@@ -279,7 +147,28 @@ class Programme(_Frozen):
         raise KeyError(f"programme {self.key!r} has no workshop {key!r}")
 
 
-class WorkshopEntry(_Frozen):
+def _with_pulse(workshop: Any, pulse: Pulse) -> Any:
+    if isinstance(workshop, WorkshopSpec):
+        return workshop.model_copy(update={"agenda": _agenda_with_pulse(workshop.agenda, pulse)})
+    if isinstance(workshop, dict):
+        agenda = workshop.get("agenda")
+        if isinstance(agenda, Agenda):
+            return {**workshop, "agenda": _agenda_with_pulse(agenda, pulse)}
+        phases = agenda.get("phases") if isinstance(agenda, dict) else None
+        if isinstance(agenda, dict) and isinstance(phases, list | tuple):
+            kinds = [phase.get("kind") for phase in phases if isinstance(phase, dict)]
+            if PhaseKind.PULSE.value in kinds:
+                return {**workshop, "agenda": {**agenda, "pulse": pulse.model_dump(mode="json")}}
+    return workshop
+
+
+def _agenda_with_pulse(agenda: Agenda, pulse: Pulse) -> Agenda:
+    if not agenda.measures or agenda.pulse == pulse:
+        return agenda
+    return agenda.model_copy(update={"pulse": pulse})
+
+
+class WorkshopEntry(Frozen):
     """A workshop as written in a programme file: `agenda` is a path relative to that file."""
 
     key: Slug
@@ -290,32 +179,10 @@ class WorkshopEntry(_Frozen):
     participants: Annotated[int, Field(strict=True, ge=1, le=1000)] | None = None
 
 
-class ProgrammeFile(_Frozen):
+class ProgrammeFile(Frozen):
     key: Slug
     title: Text
     organisation: NonEmpty
     departments: tuple[Department, ...] = ()
+    pulse: Pulse | None = None
     workshops: Annotated[tuple[WorkshopEntry, ...], Field(min_length=1)]
-
-
-_PHASES: tuple[type[_PhaseBase], ...] = (
-    WelcomePhase,
-    PlenumPhase,
-    GroupWorkPhase,
-    VotePhase,
-    HomeReflectionPhase,
-    IndividualPhase,
-    LeaderTriagePhase,
-    LeaderPanelPhase,
-    BreakPhase,
-    WrapUpPhase,
-)
-# The settings an author may write at each place, for "did you mean …?" hints.
-PHASE_SETTINGS = {
-    str(model.model_fields["kind"].default): (
-        "key",
-        "kind",
-        *(name for name in model.model_fields if name not in ("key", "kind")),
-    )
-    for model in _PHASES
-}

@@ -117,6 +117,13 @@ def _agenda(source: Source) -> tuple[Agenda | None, list[Problem]]:
     if _is_programme(source.data):
         problems.append(source.problem(("workshops",), "this is a programme, not an agenda"))
         return None, problems
+    if "pulse" in source.data:
+        message = (
+            "an agenda does not define the pulse: it is defined once, in the programme file's "
+            "'pulse:' section, and a phase of kind pulse names one of its measurements"
+        )
+        problems.append(source.problem(("pulse",), message))
+        return None, _by_line(problems)
     agenda: Agenda | None = _validate(Agenda, source, source.data, problems)
     problems.extend(_report(issue, source) for issue in agenda_issues(source.data))
     return (None if problems else agenda), _by_line(problems)

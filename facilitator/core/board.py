@@ -15,6 +15,7 @@ from datetime import datetime
 
 from facilitator.agenda import GroupWorkPhase, Phase, Role, VotePhase
 from facilitator.core import board_rules as rules
+from facilitator.core import people
 from facilitator.core.actors import Actor
 from facilitator.core.board_messages import (
     AnonymiseParticipant,
@@ -38,7 +39,6 @@ from facilitator.core.board_messages import (
     MergeIdeas,
     MoveParticipant,
     ParticipantAnonymised,
-    ParticipantJoined,
     ParticipantMoved,
     PostIdea,
     RenameTheme,
@@ -91,7 +91,7 @@ def decide(
     if actor.role is Role.PROJECTOR:
         return rules.READ_ONLY
     if isinstance(command, Join):
-        return _join(state, command, actor, now, command_id)
+        return people.join(state, command, actor, now, command_id)
     if not actor.is_facilitator and actor.participant_id not in state.members:
         return rules.NOT_JOINED
     if isinstance(command, _FACILITATOR_ONLY) and not actor.is_facilitator:
@@ -149,12 +149,17 @@ def decide(
             if phase.key in state.revealed:
                 return rules.VOTES_ALREADY_REVEALED
             return [VotesRevealed(at=now, phase=phase.key)]
-        case FormGroups(seed=seed):
+        case FormGroups(seed=seed, guests=guests):
             if phase is None:
                 return rules.NOT_RUNNING
             if not isinstance(phase, GroupWorkPhase):
                 return rules.NOT_GROUP_WORK
-            present = [m for m in state.members.values() if Role(m.role) in phase.actors]
+            # Guests are not staff: they join a group only when the facilitator says so.
+            present = [
+                m
+                for m in state.members.values()
+                if (Role(m.role) in phase.actors and not m.guest) or (m.guest and guests)
+            ]
             if not present:
                 return rules.NOBODY
             groups = form_groups(present, phase.group_size, phase.mix_by, seed)
@@ -168,25 +173,6 @@ def decide(
                 return rules.UNCHANGED
             return [ParticipantAnonymised(at=now, participant=pid)]
     raise AssertionError(f"unhandled command {command!r}")  # pragma: no cover
-
-
-def _join(
-    state: BoardState, command: Join, actor: Actor, now: datetime, command_id: str
-) -> list[BoardEvent] | Refusal:
-    if actor.role not in (Role.PARTICIPANT, Role.LEADER):
-        return rules.CANNOT_JOIN
-    if actor.participant_id in state.members:
-        return rules.ALREADY_JOINED
-    name, department = command.name.strip(), command.department.strip()
-    if refusal := rules.person(name, department):
-        return refusal
-    if command_id in state.members:
-        return rules.DUPLICATE
-    role = "leader" if actor.role is Role.LEADER else "participant"
-    joined = ParticipantJoined(
-        at=now, participant=command_id, name=name, department=department, role=role
-    )
-    return [joined]
 
 
 def _post(
@@ -203,8 +189,14 @@ def _post(
     board = rules.writable_board(phase)
     if board is None:
         return rules.NO_BOARD
-    # The facilitator may always post: to note what the room says, even during a pause.
-    if not actor.is_facilitator and (refusal := rules.may_contribute(phase, actor, paused)):
+    # The facilitator may always post: to note what the room says, even during a pause. A
+    # guest the facilitator placed in a group works with it.
+    placed = actor.role is Role.GUEST and state.group_of(phase.key, rules.actor_id(actor))
+    if placed and paused:
+        return rules.PAUSED
+    if not (actor.is_facilitator or placed) and (
+        refusal := people.takes_part(phase, actor, paused)
+    ):
         return refusal
     text = command.text.strip()
     if refusal := rules.idea_text(text):
@@ -240,7 +232,7 @@ def _vote(
     if not isinstance(phase, VotePhase):
         return rules.NOT_VOTING
     # Unlike posting, the facilitator votes only where the agenda lists them among the actors.
-    if refusal := rules.may_contribute(phase, actor, paused and not actor.is_facilitator):
+    if refusal := people.takes_part(phase, actor, paused and not actor.is_facilitator):
         return refusal
     if phase.key in state.revealed:
         return rules.VOTING_CLOSED

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-MemberRole = Literal["participant", "leader"]
+MemberRole = Literal["participant", "leader", "guest"]
 
 
 class _Command(BaseModel):
@@ -97,8 +97,12 @@ class RevealVotes(_Command):
 
 
 class FormGroups(_Command):
+    """Guests are placed too only with ``guests``: they are not staff, so by default not in
+    the staff's groups."""
+
     type: Literal["form_groups"] = "form_groups"
     seed: int
+    guests: bool = False
 
 
 class MoveParticipant(_Command):

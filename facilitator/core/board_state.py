@@ -8,7 +8,7 @@ command causes is decided in ``board``, which also re-exports these names.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -33,6 +33,7 @@ from facilitator.core.board_messages import (
     VoteWithdrawn,
 )
 from facilitator.core.frozen import drop, frozen, put
+from facilitator.core.people_messages import MemberRoleChanged, PeopleEvent, SpeakersNamed
 
 Votes = Mapping[str, Mapping[str, Mapping[str, int]]]  # phase key → voter → idea → count
 
@@ -64,8 +65,17 @@ class Member:
     id: str
     name: str
     department: str
-    role: MemberRole
+    role: MemberRole  # now: a facilitator may mark a member as a guest, and back
     anonymised: bool = False
+    joined_as: MemberRole | None = None  # the role they joined with, if it has changed since
+
+    @property
+    def guest(self) -> bool:
+        return self.role == "guest"
+
+    @property
+    def original_role(self) -> MemberRole:
+        return self.joined_as or self.role
 
 
 ANONYMOUS = "Anonym"
@@ -79,6 +89,8 @@ class BoardState:
     themes: Mapping[str, Theme]
     votes: Votes
     revealed: frozenset[str]  # vote phases whose counts are public
+    # plenum phase key → the members the facilitator named as its speakers
+    speakers: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: frozen({}))
 
     @classmethod
     def empty(cls) -> BoardState:
@@ -108,9 +120,18 @@ class BoardState:
 # --- evolving ---------------------------------------------------------------------------
 
 
-def evolve(state: BoardState, event: BoardEvent) -> BoardState:
+def evolve(state: BoardState, event: BoardEvent | PeopleEvent) -> BoardState:
     """The state after an event. Total: replaying the journal rebuilds the state."""
     match event:
+        case MemberRoleChanged(participant=pid, role=role) if pid in state.members:
+            member = state.members[pid]
+            joined_as = member.original_role
+            changed = replace(member, role=role, joined_as=None if role == joined_as else joined_as)
+            return replace(state, members=put(state.members, pid, changed))
+        case MemberRoleChanged():
+            return state
+        case SpeakersNamed(phase=phase, speakers=speakers):
+            return replace(state, speakers=put(state.speakers, phase, speakers))
         case ParticipantAnonymised(participant=pid) if pid in state.members:
             member = replace(state.members[pid], name=ANONYMOUS, department="", anonymised=True)
             ideas = {

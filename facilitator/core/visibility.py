@@ -17,6 +17,20 @@ views, the catalogue's import and the exports), so that no two copies can disagr
   the counts.
 - Home reflections: private to their author; one shared with the group is seen on the board
   of its author's group during group work.
+- Plenum questions: approved ones that are not hidden, everyone; one still waiting for the
+  facilitator's approval (a moderated plenum), the facilitator and its asker; a hidden one,
+  the facilitator. The asker, everyone, unless the question is anonymous: then nobody but the
+  asker, the facilitator included (the text is what moderation needs). The number of upvotes,
+  everyone who sees the question; who upvoted, the facilitator (and each person their own).
+- Polls: a person sees their own answer; the facilitator everyone's. The results (counts,
+  the scale's distribution, the free-text answers) the facilitator at any time, anyone else
+  once the facilitator reveals them.
+- The pulse: a person sees their own answer, nobody else anyone's, the facilitator included.
+  Its results are shown once the measurement is closed and at least the pulse's minimum
+  number of people have answered; to everyone alike, the facilitator included, and always
+  with the number who answered (which everyone may see while it is taken).
+
+Guests see what participants see: no rule here tells them apart.
 
 What a screen narrows further for focus (a phone in group work shows its own group's column;
 the console folds merged ideas into their target) is presentation, not permission: the
@@ -32,6 +46,8 @@ from facilitator.agenda import Role
 from facilitator.core.actors import Actor
 from facilitator.core.board_state import BoardState, Idea
 from facilitator.core.catalogue_state import Entry, Question
+from facilitator.core.poll_state import PollsState
+from facilitator.core.questions_state import PlenumQuestion, QuestionsState, ranked
 
 
 @dataclass(frozen=True)
@@ -100,6 +116,53 @@ class Sight:
 
     def asker(self, question: Question) -> str | None:
         return question.by if self.askers else None
+
+    # --- plenum questions ---------------------------------------------------------------
+
+    @property
+    def me(self) -> str:
+        """Who the viewer is as an asker or upvoter: a member's id, or their role."""
+        return self.viewer.participant_id or self.viewer.role.value
+
+    def question(self, question: PlenumQuestion) -> bool:
+        if self.everything:
+            return True
+        if question.hidden:
+            return False
+        return question.approved or question.by == self.me
+
+    def questions(self, state: QuestionsState) -> list[PlenumQuestion]:
+        """The questions this viewer may see, most upvoted first."""
+        return ranked(q for q in state.questions.values() if self.question(q))
+
+    def question_asker(self, question: PlenumQuestion) -> str | None:
+        if question.anonymous and question.by != self.me:
+            return None
+        return question.by
+
+    @property
+    def upvoters(self) -> bool:
+        """Who upvoted which question (each person always knows their own upvotes)."""
+        return self.everything
+
+    def upvote(self, by: str) -> bool:
+        return self.everything or by == self.me
+
+    # --- polls and the pulse ------------------------------------------------------------
+
+    def poll_results(self, polls: PollsState, phase: str) -> bool:
+        return self.everything or phase in polls.revealed
+
+    def poll_answer(self, by: str) -> bool:
+        return self.everything or by == self.me
+
+    def pulse_answer(self, by: str) -> bool:
+        """Nobody sees another's pulse answer: not even the facilitator."""
+        return by == self.viewer.participant_id
+
+    def pulse_results(self, answered: int, minimum: int, closed: bool) -> bool:
+        """The same for every viewer: the facilitator has no earlier or finer look."""
+        return closed and answered >= minimum
 
     # --- home reflections ---------------------------------------------------------------
 

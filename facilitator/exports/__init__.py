@@ -19,6 +19,10 @@ A timeline period is a month (``2027-03``) or a quarter (``2027-Q2``); a quarter
 first month, before that month itself. A verdict or period outside these forms is a bug in the
 caller and raises ``ValueError``.
 
+Besides the catalogue: a workshop's plenum questions and people (``questions_csv``,
+``plenum_xlsx``; ``gather.plenum_export`` reads them) and the programme's service pulse, every
+measurement, pseudonymous (``pulse_csv``, ``pulse_xlsx``; ``gather.pulse_export``).
+
 Labels are English msgids translated with ``facilitator.i18n`` into ``ExportData.language``.
 Spreadsheet cells hold text as text: a proposal such as ``=HYPERLINK(...)`` is a string in the
 workbook, and in the CSV a text that Excel would read as a formula gets a leading apostrophe.
@@ -27,17 +31,28 @@ workbook, and in the CSV a text that Excel would read as a formula gets a leadin
 from ._data import VERDICTS, CatalogueRow, ExportData, ordered, period_key, period_label
 from ._html import to_html
 from ._markdown import to_markdown
+from ._plenum import PersonRow, PlenumExport, QuestionRow, plenum_xlsx, questions_csv
+from ._pulse import AnswerRow, PulseExport, pulse_csv, pulse_xlsx
 from ._render import FORMATS, render
 from ._tables import to_csv, to_xlsx
 
 __all__ = [
     "FORMATS",
     "VERDICTS",
+    "AnswerRow",
     "CatalogueRow",
     "ExportData",
+    "PersonRow",
+    "PlenumExport",
+    "PulseExport",
+    "QuestionRow",
     "ordered",
     "period_key",
     "period_label",
+    "plenum_xlsx",
+    "pulse_csv",
+    "pulse_xlsx",
+    "questions_csv",
     "render",
     "to_csv",
     "to_html",

@@ -19,6 +19,7 @@ class WorkshopLinks:
     workshop_id: str
     join_code: str
     leader_code: str
+    guest_code: str | None  # every workshop has one (migration 0004 gave the older ones theirs)
     facilitator: str
     participant: str
     projector: str
@@ -34,6 +35,7 @@ def links_for(row: tables.Workshop, title: str, base_url: str) -> WorkshopLinks:
         workshop_id=row.id,
         join_code=row.join_code,
         leader_code=row.leader_code,
+        guest_code=row.guest_code,
         facilitator=f"{base_url}/w/{row.id}/facilitator?token={row.facilitator_token}",
         participant=f"{base_url}/join/{row.join_code}",
         projector=f"{base_url}/w/{row.id}/projector?token={row.projector_token}",

@@ -45,6 +45,9 @@ class Workshop(SQLModel, table=True):
     agenda: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))  # snapshot at creation
     join_code: str = Field(unique=True, max_length=16)
     leader_code: str = Field(unique=True, max_length=16)
+    # Guests (say, the business leaders who speak) join with their own code. Workshops made
+    # before there were guests got one when the column came (migration 0004).
+    guest_code: str | None = Field(default=None, unique=True, max_length=16)
     facilitator_token: str = Field(max_length=64)
     projector_token: str = Field(max_length=64)
     status: str = Field(default="lobby", max_length=16)
@@ -106,6 +109,10 @@ class Participant(SQLModel, table=True):
     token: str = Field(unique=True, max_length=64)
     # The home reflection this person brings to a later workshop (set when they join it).
     reflection_id: str | None = Field(default=None, max_length=32)
+    # The person's pseudonym across the programme: the same on every row of theirs that a
+    # device proved to continue an earlier one (store.people.link_person), so the pulse can
+    # show change without names. None on rows nobody linked yet (store.people reads links).
+    person: str | None = Field(default=None, max_length=32, index=True)
     created_at: datetime = _when()
 
 
@@ -125,3 +132,18 @@ class Reflection(SQLModel, table=True):
     share: bool = False  # "share with my group on day 2"
     created_at: datetime = _when()
     updated_at: datetime = _when()
+
+
+class RecoveryLink(SQLModel, table=True):
+    """A one-time link the facilitator makes for a person who lost their phone.
+
+    Only a hash of the link's secret is kept. Opening it once, before it expires, moves the
+    person's identity to the device that opened it (their old tokens stop working).
+    """
+
+    __tablename__ = "recovery_link"
+    token_hash: str = Field(primary_key=True, max_length=64)  # SHA-256 of the secret, in hex
+    participant_id: str = Field(foreign_key="participant.id", index=True, max_length=32)
+    created_at: datetime = _when()
+    expires_at: datetime = _when()
+    used_at: datetime | None = _when(nullable=True)

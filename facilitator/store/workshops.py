@@ -13,13 +13,15 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, update
+from sqlalchemy import Connection, bindparam, event, insert, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from facilitator.agenda import Agenda
 from facilitator.core.actors import Actor
 from facilitator.core.events import MachineEvent
 from facilitator.core.machine import MachineState, PhaseClock, Status
+from facilitator.core.text import scrubbed_value, storable_value
 from facilitator.core.workshop import EVENTS, Event, WorkshopState, fold
 from facilitator.store.prepared import Prepared
 from facilitator.store.tables import (
@@ -38,6 +40,7 @@ _MACHINE_EVENT_TYPES = tuple(
 
 # No 0/O, 1/I/L: codes are read off a wall and typed on a phone.
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+_CODE_LENGTH = 6
 
 
 class StaleWriter(Exception):
@@ -48,8 +51,17 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
-def new_code(length: int = 6) -> str:
+def new_code(length: int = _CODE_LENGTH) -> str:
     return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(length))
+
+
+def _as_code(code: str) -> str | None:
+    """A join or leader code as stored (upper-case, no surrounding space), or None if it
+    cannot be one: then nothing is looked up."""
+    code = code.strip().upper()
+    if len(code) != _CODE_LENGTH or any(char not in _CODE_ALPHABET for char in code):
+        return None
+    return code
 
 
 def create_workshop(
@@ -68,6 +80,7 @@ def create_workshop(
         agenda=agenda.model_dump(mode="json"),
         join_code=new_code(),
         leader_code=new_code(),
+        guest_code=new_code(),
         facilitator_token=secrets.token_urlsafe(24),
         projector_token=secrets.token_urlsafe(24),
         created_at=now,
@@ -85,8 +98,10 @@ def get_workshop(session: Session, *, workshop_id: str) -> Workshop | None:
 
 
 def workshop_by_join_code(session: Session, *, code: str) -> Workshop | None:
-    statement = select(Workshop).where(Workshop.join_code == code.strip().upper())
-    return session.exec(statement).first()
+    shaped = _as_code(code)
+    if shaped is None:
+        return None
+    return session.exec(select(Workshop).where(Workshop.join_code == shaped)).first()
 
 
 def agenda_of(workshop: Workshop) -> Agenda:
@@ -126,7 +141,18 @@ def restore(session: Session, *, workshop: Workshop) -> WorkshopState:
 
 
 def _event_fields(entry: JournalEntry) -> dict[str, Any]:
+    # The payload as loaded: scrubbed of what cannot be shown (``_scrub_on_load``).
     return {**entry.payload, "type": entry.type, "at": entry.at}
+
+
+@event.listens_for(JournalEntry, "load")
+def _scrub_on_load(entry: JournalEntry, _context: object) -> None:
+    """Entries written before the edge refused unstorable text (core/text.py) may hold
+    some: every reader (the fold, catching up, a person's own data) gets it with U+FFFD in
+    its place, so pages, sockets and exports show it, and the facilitator can remove the
+    idea. In memory only: the stored entry stays as it was."""
+    if not storable_value(entry.payload):
+        set_committed_value(entry, "payload", scrubbed_value(entry.payload))
 
 
 def events_since(
@@ -284,13 +310,20 @@ def participant_by_token(session: Session, *, workshop_id: str, token: str) -> P
 
 
 def workshop_by_any_code(session: Session, *, code: str) -> tuple[Workshop, str] | None:
-    """The workshop a join code (role participant) or leader code (role leader) opens."""
-    code = code.strip().upper()
+    """The workshop a join code (role participant), leader code (role leader) or guest code
+    (role guest) opens."""
+    shaped = _as_code(code)
+    if shaped is None:
+        return None
+    code = shaped
     found = session.exec(select(Workshop).where(Workshop.join_code == code)).first()
     if found is not None:
         return found, "participant"
     found = session.exec(select(Workshop).where(Workshop.leader_code == code)).first()
-    return (found, "leader") if found is not None else None
+    if found is not None:
+        return found, "leader"
+    found = session.exec(select(Workshop).where(Workshop.guest_code == code)).first()
+    return (found, "guest") if found is not None else None
 
 
 def departments_of(session: Session, *, workshop: Workshop) -> dict[str, dict[str, str]]:

@@ -26,8 +26,9 @@ from facilitator.rendering import Renderer
 from facilitator.settings import Settings
 from facilitator.store.db import DatabaseUnavailable, make_engine
 from facilitator.store.migrate import upgrade
-from facilitator.web import join, reflections
+from facilitator.web import downloads, join, reflections
 from facilitator.web.access_log import AccessLog, loggable
+from facilitator.web.body_limit import BodyLimit
 from facilitator.web.errors import EdgeError, NotFound
 from facilitator.web.limits import Buckets, JoinGuard, SocketCounts
 from facilitator.web.pages import routes
@@ -122,6 +123,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
     return Starlette(
         routes=[
             *routes,
+            *downloads.routes,
             *join.routes,
             *reflections.routes,
             WebSocketRoute("/w/{workshop_id}/ws", WorkshopSocket()),
@@ -131,6 +133,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         middleware=[
             Middleware(AccessLog),
             Middleware(SecurityMiddleware, origins=origins, refuse=foreign),
+            Middleware(BodyLimit, limits=settings.limits, refuse=edge_error),
             Middleware(JoinGuard, limits=settings.limits, refuse=guessing),
             Middleware(GZipMiddleware, minimum_size=500),
         ],

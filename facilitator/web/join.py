@@ -1,7 +1,14 @@
 """Joining with a code: no account, a token in a cookie (and in the answer, for API clients).
 
-The join code makes a participant, the leader code a leader. A form post (the phone's page)
-and a JSON post (API clients) take the same path.
+The join code makes a participant, the leader code a leader, the guest code a guest (a
+business guest or speaker: no department). A form post (the phone's page) and a JSON post
+(API clients) take the same path.
+
+The participant cookie is a phone's only way back in, so a join never replaces a valid one
+silently: the same name again is the same person, another name is asked about first
+(``replace=yes`` confirms). A home reflection from an earlier workshop comes along only when
+the phone proves it is its writer's, by presenting that participant's token
+(``store.reflections.proven_reflection``).
 """
 
 from __future__ import annotations
@@ -22,14 +29,16 @@ from facilitator.agenda import Role, Text
 from facilitator.core.actors import Actor
 from facilitator.core.board_messages import Join
 from facilitator.core.errors import Refusal
-from facilitator.store import reflections, workshops
+from facilitator.store import people, reflections, workshops
 from facilitator.store.db import session_scope
 from facilitator.store.tables import Participant, ProgrammeRow, Workshop
 from facilitator.web.auth import participant_token, remember
-from facilitator.web.commands import MAX_BODY
 from facilitator.web.errors import refused
 from facilitator.web.render import language_of, page
 from facilitator.web.services import Services, services
+
+# What each code makes of the person who joins with it (store.workshops.workshop_by_any_code).
+_ROLES = {"participant": Role.PARTICIPANT, "leader": Role.LEADER, "guest": Role.GUEST}
 
 
 def _wants_json(request: Request) -> bool:
@@ -68,16 +77,17 @@ async def join_page(request: Request) -> Response:
     if found is None:
         message = i18n.gettext(language_of(request), "No workshop has that code.")
         return page(app.renderer, request, "error.html", {"message": message}, status_code=404)
-    row, _role, departments = found
-    if participant_token(request, row.id):
+    row, role_name, departments = found
+    if await _already_joined(app, request, row) is not None:
         return RedirectResponse(f"/w/{row.id}/me", status_code=303)
-    return _form(request, app, row, departments, {}, None)
+    return _form(request, app, row, role_name, departments, {}, None)
 
 
 def _form(
     request: Request,
     app: Services,
     row: Workshop,
+    role_name: str,
     departments: list[dict[str, Any]],
     fields: dict[str, str],
     error: str | None,
@@ -88,6 +98,7 @@ def _form(
         "code": request.path_params["code"],
         "agenda_title": workshops.agenda_of(row).title.get(language),
         "departments": _department_options(departments, language),
+        "guest": role_name == "guest",  # a guest names no department
         "name": fields.get("name"),
         "department": fields.get("department"),
         "error": error,
@@ -103,8 +114,16 @@ async def join(request: Request) -> Response:
         message = i18n.gettext(language, "No workshop has that code.")
         return JSONResponse({"ok": False, "code": "no_workshop", "error": message}, 404)
     row, role_name, departments = found
+    fields = await _fields(request)
+    if fields is None:
+        message = i18n.gettext(language, "The request was malformed.")
+        return JSONResponse({"ok": False, "code": "invalid", "error": message}, 422)
     already = await _already_joined(app, request, row)
-    if already is not None:
+    replacing = already is not None and fields["replace"] == "yes"
+    if already is not None and not replacing:
+        if not _same_person(already, fields):
+            # The phone is someone here already: ask before its only way back in is gone.
+            return _confirm(request, app, row, already, fields)
         # A double-tapped join button (or a retried request with the cookie) is the same
         # person again: answer with who they are instead of making a second member.
         if not _wants_json(request):
@@ -120,33 +139,40 @@ async def join(request: Request) -> Response:
                 "replayed": True,
             }
         )
-    fields = await _fields(request)
-    if fields is None:
-        message = i18n.gettext(language, "The request was malformed.")
-        return JSONResponse({"ok": False, "code": "invalid", "error": message}, 422)
 
-    role = Role.LEADER if role_name == "leader" else Role.PARTICIPANT
+    role = _ROLES.get(role_name, Role.PARTICIPANT)
     participant_id, token = uuid.uuid4().hex, secrets.token_urlsafe(24)
     room = await app.rooms.get(row.id)
 
-    brought = request.cookies.get(f"reflection-{row.programme_id}")
+    def token_of(workshop_id: str) -> str | None:
+        return participant_token(request, workshop_id)
 
     def add_participant_row(session: Session) -> None:
-        # A home reflection written on this phone comes along to the later workshop.
-        reflection = reflections.by_token(session, token=brought) if brought else None
-        session.add(
-            Participant(
-                id=participant_id,
-                programme_id=row.programme_id,
-                workshop_id=row.id,
-                name=fields["name"].strip()[:80],
-                department=fields["department"].strip()[:80],
-                role=role.value,
-                token=token,
-                reflection_id=reflection.id if reflection else None,
-                created_at=app.clock(),
-            )
+        # A home reflection comes along to the later workshop only when this phone proves to
+        # be its writer's (never for a new person on a phone that was someone else's).
+        reflection = (
+            None
+            if replacing
+            else reflections.proven_reflection(session, workshop=row, token_for=token_of)
         )
+        added = Participant(
+            id=participant_id,
+            programme_id=row.programme_id,
+            workshop_id=row.id,
+            name=fields["name"].strip()[:80],
+            department=fields["department"].strip()[:80],
+            role=role.value,
+            token=token,
+            reflection_id=reflection.id if reflection else None,
+            created_at=app.clock(),
+        )
+        session.add(added)
+        # The same person as an earlier workshop's row, under one pseudonym, only when this
+        # phone proves it (the service pulse shows change without names).
+        earlier = (
+            None if replacing else people.proven_earlier(session, workshop=row, token_for=token_of)
+        )
+        people.link_person(session, participant=added, continues=earlier)
 
     command = Join(name=fields["name"], department=fields["department"])
     actor = Actor(role, participant_id)
@@ -155,7 +181,9 @@ async def join(request: Request) -> Response:
         error = refused(outcome)  # a name or department that will not do: 422
         message = error.render(lambda msgid: i18n.gettext(language, msgid))
         if not _wants_json(request):
-            return _form(request, app, row, departments, fields, message, status=error.status)
+            return _form(
+                request, app, row, role_name, departments, fields, message, status=error.status
+            )
         return JSONResponse({"ok": False, "code": error.code, "error": message}, error.status)
     response: Response
     if _wants_json(request):
@@ -172,7 +200,40 @@ async def join(request: Request) -> Response:
     else:
         response = RedirectResponse(f"/w/{row.id}/me", status_code=303)
     remember(response, Role.PARTICIPANT, row.id, token)
+    legacy = f"reflection-{row.programme_id}"  # once a linking key; never read again
+    if legacy in request.cookies:
+        response.delete_cookie(legacy, path="/")
     return response
+
+
+def _same_person(person: Participant, fields: dict[str, str]) -> bool:
+    """Whether a join repeats who the phone is already (a double tap, a retry)."""
+    return (
+        fields["name"].strip().casefold() == person.name.casefold()
+        and fields["department"].strip() == person.department
+    )
+
+
+def _confirm(
+    request: Request, app: Services, row: Workshop, already: Participant, fields: dict[str, str]
+) -> Response:
+    """The phone already has someone's place here: join as a new person only if confirmed."""
+    language = language_of(request)
+    message = i18n.gettext(
+        language, "You have already joined as {name} on this device. Join as a new person?"
+    ).format(name=already.name)
+    if _wants_json(request):
+        answer = {"ok": False, "code": "confirm_replace", "error": message, "name": already.name}
+        return JSONResponse(answer, 409)
+    context = {
+        "code": request.path_params["code"],
+        "agenda_title": workshops.agenda_of(row).title.get(language),
+        "workshop_id": row.id,
+        "current_name": already.name,
+        "name": fields["name"],
+        "department": fields["department"],
+    }
+    return page(app.renderer, request, "participant/join_confirm.html", context)
 
 
 async def _already_joined(app: Services, request: Request, row: Workshop) -> Participant | None:
@@ -188,18 +249,20 @@ async def _already_joined(app: Services, request: Request, row: Workshop) -> Par
 
 
 async def _fields(request: Request) -> dict[str, str] | None:
-    body = await request.body()
-    if len(body) > MAX_BODY:
+    body = await request.body()  # web/body_limit.py has cut it at the limit already
+    if len(body) > services(request).settings.limits.body_bytes:
         return None
     try:
         if _wants_json(request):
             raw = json.loads(body)
         else:
             raw = dict((await request.form()).items())
-        name, department = raw["name"], raw["department"]
+        name, department = raw["name"], raw.get("department", "")  # guests name none
         if not isinstance(name, str) or not isinstance(department, str):
             return None
-        return {"name": name, "department": department}
+        # "Join as a new person" on a phone that has a place here already (see _confirm).
+        replace = raw.get("replace") in (True, "yes")
+        return {"name": name, "department": department, "replace": "yes" if replace else ""}
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
 

@@ -15,7 +15,16 @@ from types import ModuleType
 
 import pytest
 
-from facilitator.core import board_rules, catalogue, machine, workshop
+from facilitator.core import (
+    board_rules,
+    catalogue,
+    machine,
+    people,
+    polls,
+    pulse,
+    questions,
+    workshop,
+)
 from facilitator.core.errors import Refusal, RefusalKind
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,7 +95,9 @@ def test_each_msgid_has_one_code() -> None:
     assert {message: c for message, c in codes.items() if len(c) > 1} == {}
 
 
-@pytest.mark.parametrize("module", [board_rules, catalogue, machine, workshop])
+@pytest.mark.parametrize(
+    "module", [board_rules, catalogue, machine, workshop, people, questions, polls, pulse]
+)
 def test_the_modules_refusals_are_the_registrys(module: ModuleType) -> None:
     known = {(made.code, made.message, made.kind) for made in REGISTRY}
     for name, value in vars(module).items():

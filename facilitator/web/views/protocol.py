@@ -38,6 +38,7 @@ from facilitator.core.catalogue_messages import (
 )
 from facilitator.core.visibility import Sight
 from facilitator.core.workshop import Event, WorkshopState
+from facilitator.web.views import plenum
 
 _CATALOGUE_EVENTS: tuple[type, ...] = CatalogueEvent.__args__
 
@@ -134,6 +135,9 @@ def snapshot(
         "themes": [{"id": t.id, "board": t.board, "name": t.name} for t in board.themes.values()],
         "votes": _votes(board, agenda, sight),
         "catalogue": catalogue_view(state.catalogue, sight),
+        "plenum": plenum.plenum_view(state, sight),
+        "polls": plenum.polls_view(state, agenda, sight),
+        "pulse": plenum.pulse_view(state, agenda, sight),
     }
 
 
@@ -169,6 +173,8 @@ def redact(event: Event, viewer: Actor, state: WorkshopState) -> dict[str, Any] 
     data = event.model_dump(mode="json")
     if _of_catalogue(event):
         return _redact_catalogue(event, data, sight, state)
+    if plenum.ours(event):
+        return plenum.redact(event, data, sight, state)
     board = state.board
     match event:
         case VoteCast(voter=voter) | VoteWithdrawn(voter=voter):
@@ -219,7 +225,7 @@ def _redact_catalogue(
     return data
 
 
-_PERSONAL = frozenset({VoteCast, VoteWithdrawn, IdeaUnhidden})
+_PERSONAL = frozenset({VoteCast, VoteWithdrawn, IdeaUnhidden, *plenum.PERSONAL})
 
 
 def audience(event: Event, viewer: Actor) -> tuple[str, ...]:

@@ -16,6 +16,13 @@ from facilitator.agenda import (
     GroupWorkPhase,
     LeaderPanelPhase,
     LeaderTriagePhase,
+    Measurement,
+    PlenumPhase,
+    PollOption,
+    PollPhase,
+    Pulse,
+    PulseItem,
+    PulsePhase,
     Role,
     Text,
     VotePhase,
@@ -38,6 +45,10 @@ from facilitator.core.catalogue_messages import (
     QuestionAsked,
 )
 from facilitator.core.machine import Status
+from facilitator.core.poll_messages import PollAnswered, PollRevealed
+from facilitator.core.poll_state import results as poll_results
+from facilitator.core.pulse_messages import PulseAnswered
+from facilitator.core.question_messages import QuestionHidden, QuestionPosted, QuestionUpvoted
 from facilitator.core.workshop import Event, WorkshopState, fold
 from facilitator.web.views.board import board_context
 from facilitator.web.views.catalogue import catalogue_context
@@ -198,3 +209,133 @@ def test_the_html_views_and_the_json_snapshot_expose_exactly_what_the_policy_all
         assert html["askers"] == json["askers"], viewer
         if viewer.role is not Role.FACILITATOR:
             assert set(html["askers"]) <= {None}, viewer
+
+
+# --- plenum questions, polls and the pulse (the JSON protocol; the screens come later) ----
+
+MODEL = PollPhase(
+    key="model",
+    title=TITLE,
+    minutes=10,
+    question=TITLE,
+    options=(PollOption(key="a", label=TITLE), PollOption(key="b", label=TITLE)),
+)
+PLENARY = Agenda(
+    key="plenary",
+    title=TITLE,
+    length=DayLength.FULL_DAY,
+    audience="staff",
+    phases=(
+        PlenumPhase(
+            key="talk", title=TITLE, minutes=30, moderated_questions=True, anonymous_questions=True
+        ),
+        MODEL,
+        PulsePhase(key="pulse", title=TITLE, minutes=10, measurement="start"),
+    ),
+    pulse=Pulse(
+        scale=(TITLE,) * 5,
+        items=(PulseItem(key="overall", text=TITLE),),
+        why=TITLE,
+        minimum_answers=3,
+        measurements=(Measurement(key="start", title=TITLE),),
+    ),
+)
+GUEST_VIEWER = Actor(Role.GUEST, OBSERVER)
+PLENARY_VIEWERS = (*VIEWERS, GUEST_VIEWER)
+
+
+@st.composite
+def plenaries(draw: st.DrawFn) -> WorkshopState:
+    """Random questions (pending, approved, hidden, anonymous, upvoted), poll answers and
+    pulse answers, revealed or closed or not."""
+    people = (*AUTHORS, OBSERVER)
+    events: list[Event] = [
+        ParticipantJoined(at=T0, participant=p, name=p, department="miljo", role="participant")
+        for p in people
+    ]
+    for n in range(draw(st.integers(0, 8))):
+        key = f"q{n}"
+        events.append(
+            QuestionPosted(
+                at=T0,
+                question=key,
+                phase="talk",
+                text=f"Spørgsmål {n}",
+                by=draw(st.sampled_from(people)),
+                anonymous=draw(st.booleans()),
+                approved=draw(st.booleans()),
+            )
+        )
+        if draw(st.booleans()):
+            events.append(QuestionHidden(at=T0, question=key))
+        for voter in draw(st.sets(st.sampled_from(people))):
+            events.append(QuestionUpvoted(at=T0, question=key, by=voter))
+    for voter in draw(st.sets(st.sampled_from(people))):
+        events.append(
+            PollAnswered(at=T0, phase="model", by=voter, answer=draw(st.sampled_from("ab")))
+        )
+    for voter in draw(st.sets(st.sampled_from(people))):
+        events.append(
+            PulseAnswered(
+                at=T0,
+                measurement="start",
+                by=voter,
+                scores={"overall": draw(st.integers(1, 5))},
+                recommend=None,
+                why="",
+            )
+        )
+    state = fold(WorkshopState.initial([p.minutes for p in PLENARY.phases]), events)
+    reveal = draw(st.booleans())
+    if state.polls.of("model") and reveal:
+        tally = poll_results(MODEL, state.polls.of("model"))
+        state = fold(state, [PollRevealed(at=T0, phase="model", results=tally)])
+    if draw(st.booleans()):
+        state = replace(state, pulse=replace(state.pulse, closed=frozenset({"start"})))
+    return state
+
+
+@settings(max_examples=150, deadline=None)
+@given(plenaries())
+def test_the_json_snapshot_exposes_exactly_the_questions_polls_and_pulse_the_policy_allows(
+    state: WorkshopState,
+) -> None:
+    for viewer in PLENARY_VIEWERS:
+        sight = visibility.of(viewer)
+        view = snapshot(state, PLENARY, viewer, T0, 1)
+        questions = view["plenum"]["questions"]
+        allowed = [q for q in state.questions.questions.values() if sight.question(q)]
+        assert {q["id"] for q in questions} == {q.id for q in allowed}, viewer
+        assert [q["votes"] for q in questions] == sorted((q.votes for q in allowed), reverse=True)
+        for shown in questions:
+            question = state.questions.questions[shown["id"]]
+            if question.anonymous and question.by != viewer.participant_id:
+                assert shown["by"] is None, viewer  # the facilitator included
+            assert ("upvoters" in shown) is (viewer.role is Role.FACILITATOR), viewer
+            assert ("hidden" in shown) is (viewer.role is Role.FACILITATOR), viewer
+            if viewer.role is not Role.FACILITATOR:
+                assert not question.hidden
+                assert question.approved or question.by == viewer.participant_id
+        poll = view["polls"]["model"]
+        revealed = "model" in state.polls.revealed
+        assert ("results" in poll) is (revealed or viewer.role is Role.FACILITATOR), viewer
+        pulse = view["pulse"]["start"]
+        given = state.pulse.of("start")
+        closed = "start" in state.pulse.closed
+        assert pulse["answered"] == len(given)
+        assert pulse["results"]["shown"] is (closed and len(given) >= 3), viewer
+        assert bool(pulse["results"]["items"]) is pulse["results"]["shown"]
+        mine = pulse.get("mine")
+        if viewer.participant_id is None:
+            assert "mine" not in pulse
+        elif viewer.participant_id in given:
+            assert mine == {
+                "scores": dict(given[viewer.participant_id].scores),
+                "recommend": None,
+                "why": "",
+            }
+        else:
+            assert mine is None
+        # Nobody's pulse answer is in anybody else's view: only counts and the shown results.
+        others = {pid for pid in given if pid != viewer.participant_id}
+        assert not any(pid in str(pulse) for pid in others), viewer

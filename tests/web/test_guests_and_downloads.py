@@ -1,0 +1,77 @@
+"""Guests join with their own code and name no department; the facilitator downloads the
+plenum's questions and the programme's pulse."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from facilitator.agenda import Programme
+from facilitator.settings import Settings
+from facilitator.store.db import make_engine
+from facilitator.store.migrate import upgrade
+from facilitator.store.programmes import WorkshopLinks, create_programme
+from facilitator.web.app import create_app
+from tests.support import FakeClock
+
+
+@pytest.fixture
+def day1(sqlite_url: str, programme: Programme, clock: FakeClock) -> WorkshopLinks:
+    engine = make_engine(sqlite_url)
+    upgrade(engine)
+    links = create_programme(engine, programme, clock=clock, base_url="")
+    engine.dispose()
+    return links[1]
+
+
+@pytest.fixture
+def client(sqlite_url: str, clock: FakeClock, tmp_path: Path) -> Iterator[TestClient]:
+    settings = Settings(database_url=sqlite_url, data_dir=tmp_path)
+    with TestClient(create_app(settings, clock=clock), follow_redirects=False) as client:
+        yield client
+
+
+def test_a_guest_joins_with_the_guest_code_and_names_no_department(
+    client: TestClient, day1: WorkshopLinks
+) -> None:
+    assert day1.guest_code and day1.guest_code not in (day1.join_code, day1.leader_code)
+    form = client.get(f"/join/{day1.guest_code}")
+    assert form.status_code == 200
+    assert 'name="department"' not in form.text
+    joined = client.post(f"/join/{day1.guest_code}", json={"name": "Lise Lokalvirksomhed"})
+    assert joined.status_code == 200, joined.text
+    assert joined.json()["role"] == "guest"
+    page = client.get(f"/w/{day1.workshop_id}/me")
+    assert page.status_code == 200
+    staff = TestClient(client.app)
+    staff.get(day1.facilitator)
+    console = staff.get(f"/w/{day1.workshop_id}/facilitator")
+    assert "Lise Lokalvirksomhed" in console.text
+
+
+def test_a_participant_still_names_a_department(client: TestClient, day1: WorkshopLinks) -> None:
+    refused = client.post(f"/join/{day1.join_code}", json={"name": "Uden Afdeling"})
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "no_department"
+
+
+def test_the_facilitator_downloads_the_questions_and_the_pulse(
+    client: TestClient, day1: WorkshopLinks
+) -> None:
+    client.get(day1.facilitator)
+    questions = client.get(f"/w/{day1.workshop_id}/questions.csv")
+    assert questions.status_code == 200
+    assert questions.content.startswith(b"\xef\xbb\xbf")  # for Danish Excel
+    assert "attachment" in questions.headers["content-disposition"]
+    assert client.get(f"/w/{day1.workshop_id}/questions.xlsx").status_code == 200
+    assert client.get(f"/w/{day1.workshop_id}/pulse.csv").status_code == 200
+    assert client.get(f"/w/{day1.workshop_id}/pulse.pdf").status_code == 404
+
+
+def test_a_participant_cannot_download_them(client: TestClient, day1: WorkshopLinks) -> None:
+    client.post(f"/join/{day1.join_code}", json={"name": "Anna", "department": "miljo"})
+    for what in ("questions.csv", "pulse.csv", "export.csv"):
+        assert client.get(f"/w/{day1.workshop_id}/{what}").status_code == 403
