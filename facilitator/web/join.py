@@ -143,6 +143,12 @@ async def join(request: Request) -> Response:
     role = _ROLES.get(role_name, Role.PARTICIPANT)
     participant_id, token = uuid.uuid4().hex, secrets.token_urlsafe(24)
     room = await app.rooms.get(row.id)
+    if len(room.state.board.members) >= app.settings.limits.people_per_workshop:
+        # A cap no real programme meets, against a script joining thousands (docs/api.md §2).
+        message = i18n.gettext(language, "This workshop is full; ask the facilitator.")
+        if not _wants_json(request):
+            return _form(request, app, row, role_name, departments, fields, message, status=409)
+        return JSONResponse({"ok": False, "code": "workshop_full", "error": message}, 409)
 
     def token_of(workshop_id: str) -> str | None:
         return participant_token(request, workshop_id)

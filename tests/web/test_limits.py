@@ -120,3 +120,21 @@ def test_one_person_cannot_hold_more_sockets_than_the_limit(
     with client.websocket_connect(url) as again:  # the others closed: room for one more
         again.send_json({"type": "ping"})
         assert again.receive_json() == {"type": "pong"}
+
+
+def test_a_workshop_takes_no_more_people_than_the_cap(
+    sqlite_url: str, clock: FakeClock, tmp_path: Path, day1: WorkshopLinks
+) -> None:
+    settings = Settings(
+        database_url=sqlite_url, data_dir=tmp_path, limits=Limits(people_per_workshop=2)
+    )
+    with TestClient(create_app(settings, clock=clock)) as client:
+        for n in range(2):
+            client.cookies.clear()
+            answer = client.post(
+                f"/join/{day1.join_code}", json={"name": f"P{n}", "department": "miljo"}
+            )
+            assert answer.status_code == 200
+        client.cookies.clear()
+        full = client.post(f"/join/{day1.join_code}", json={"name": "P3", "department": "miljo"})
+        assert full.status_code == 409 and full.json()["code"] == "workshop_full"
