@@ -60,3 +60,37 @@ async def serious_violations(page: Page) -> list[dict[str, Any]]:
         for v in violations
         if v["impact"] in ("serious", "critical")
     ]
+
+
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+async def violations(page: Page) -> list[dict[str, Any]]:
+    """axe-core's findings at every impact under WCAG 2.1 A and AA, on the page as it is now
+    (what Danish law asks of a public body's pages)."""
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (./run test installs it with npm)")
+    await page.evaluate(AXE.read_text(encoding="utf-8"))
+    options = json.dumps({"runOnly": {"type": "tag", "values": WCAG_AA}})
+    result = await page.evaluate(f"async () => JSON.stringify(await axe.run(document, {options}))")
+    found: list[dict[str, Any]] = json.loads(result)["violations"]
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+        for v in found
+    ]
+
+
+SIZES: dict[str, ViewportSize] = {
+    "phone-360": {"width": 360, "height": 780},
+    "phone-390": {"width": 390, "height": 844},
+    "laptop": {"width": 1280, "height": 800},
+    "wall": {"width": 1920, "height": 1080},
+    "wall-720": {"width": 1280, "height": 720},
+}
+
+
+async def screenshots(page: Page, name: str, sizes: tuple[str, ...]) -> None:
+    """The page at each named size (SIZES), saved as NAME-SIZE.png in test-output/screenshots."""
+    for size in sizes:
+        await page.set_viewport_size(SIZES[size])
+        await screenshot(page, f"{name}-{size}")
