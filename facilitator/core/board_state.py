@@ -199,12 +199,30 @@ def evolve(state: BoardState, event: BoardEvent | PeopleEvent) -> BoardState:
         case VotesRevealed(phase=phase):
             return replace(state, revealed=state.revealed | {phase})
         case GroupsFormed(phase=phase, groups=groups):
-            placed = {pid: group for group, pids in groups.items() for pid in pids}
-            return replace(state, groups=put(state.groups, phase, frozen(placed)))
+            placed = frozen({pid: group for group, pids in groups.items() for pid in pids})
+            regrouped = replace(state, groups=put(state.groups, phase, placed))
+            return _follow_authors(regrouped, phase, lambda author: True)
         case ParticipantMoved(participant=pid, group=group, phase=phase):
             moved = put(state.groups.get(phase, frozen({})), pid, group)
-            return replace(state, groups=put(state.groups, phase, moved))
+            regrouped = replace(state, groups=put(state.groups, phase, moved))
+            return _follow_authors(regrouped, phase, lambda author: author == pid)
     raise AssertionError(f"unhandled event {event!r}")  # pragma: no cover
+
+
+def _follow_authors(state: BoardState, phase: str, whose: Callable[[str], bool]) -> BoardState:
+    """An idea of a group-work phase is in its author's group of that phase, whenever the
+    groups were formed and wherever its author moved: so posting before "form groups", or
+    being moved, never hides an idea from its author, the wall or the console. An author in
+    no group of it (the facilitator, someone who joined later) leaves the idea in none."""
+    placed = state.groups.get(phase, {})
+    changed = {
+        key: replace(idea, group=placed.get(idea.author))
+        for key, idea in state.ideas.items()
+        if idea.phase == phase and whose(idea.author) and idea.group != placed.get(idea.author)
+    }
+    if not changed:
+        return state
+    return replace(state, ideas=frozen({**state.ideas, **changed}))
 
 
 def _change_idea(state: BoardState, key: str, **changes: Any) -> BoardState:

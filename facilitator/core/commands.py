@@ -45,4 +45,10 @@ class End(_Command):
     type: Literal["end"] = "end"
 
 
-MachineCommand = Start | Next | Previous | JumpTo | Pause | Resume | Extend | End
+class Reopen(_Command):
+    """An ended workshop goes on: paused in the phase it ended in (the facilitator resumes)."""
+
+    type: Literal["reopen"] = "reopen"
+
+
+MachineCommand = Start | Next | Previous | JumpTo | Pause | Resume | Extend | End | Reopen

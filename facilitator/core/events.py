@@ -48,4 +48,11 @@ class WorkshopEnded(_Event):
     phase: int | None
 
 
-MachineEvent = WorkshopStarted | PhaseChanged | Paused | Resumed | Extended | WorkshopEnded
+class WorkshopReopened(_Event):
+    type: Literal["workshop_reopened"] = "workshop_reopened"
+    phase: int | None
+
+
+MachineEvent = (
+    WorkshopStarted | PhaseChanged | Paused | Resumed | Extended | WorkshopEnded | WorkshopReopened
+)

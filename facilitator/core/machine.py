@@ -1,4 +1,4 @@
-"""The workshop state machine: lobby → a running or paused phase → ended.
+"""The workshop state machine: lobby → a running or paused phase → ended (→ reopened, paused).
 
 Pure: the clock is an argument, and time left is computed from recorded facts
 (when the current stretch began, what earlier stretches used, what was added),
@@ -21,6 +21,7 @@ from facilitator.core.commands import (
     Next,
     Pause,
     Previous,
+    Reopen,
     Resume,
     Start,
 )
@@ -32,6 +33,7 @@ from facilitator.core.events import (
     PhaseChanged,
     Resumed,
     WorkshopEnded,
+    WorkshopReopened,
     WorkshopStarted,
 )
 
@@ -117,7 +119,11 @@ def decide(
     if not actor.is_facilitator:
         return _NOT_FACILITATOR
     if state.status is Status.ENDED:
+        if isinstance(command, Reopen):
+            return [WorkshopReopened(at=now, phase=state.phase)]
         return Refusal("The workshop has ended.", code="ended", kind=CONFLICT)
+    if isinstance(command, Reopen):
+        return Refusal("The workshop has not ended.", code="not_ended", kind=CONFLICT)
     if state.status is Status.LOBBY:
         if isinstance(command, Start):
             return [WorkshopStarted(at=now), *_move(state, 0, now)]
@@ -207,6 +213,9 @@ def evolve(state: MachineState, event: MachineEvent) -> MachineState:
             return replace(state, clocks=_with(state.clocks, phase, grown))
         case WorkshopEnded(at=at):
             return replace(_close(state, at), status=Status.ENDED)
+        case WorkshopReopened():
+            # Paused in the phase it ended in; its clock goes on from where it stopped.
+            return replace(state, status=Status.PAUSED, since=None)
     raise AssertionError(f"unhandled event {event!r}")  # pragma: no cover
 
 

@@ -19,7 +19,8 @@ A timeline period is a month (``2027-03``) or a quarter (``2027-Q2``); a quarter
 first month, before that month itself. A verdict or period outside these forms is a bug in the
 caller and raises ``ValueError``.
 
-Besides the catalogue: a workshop's plenum questions and people (``questions_csv``,
+Besides the catalogue: a workshop's boards (``board_csv``, ``board_xlsx``;
+``gather.board_export``), its plenum questions and people (``questions_csv``,
 ``plenum_xlsx``; ``gather.plenum_export`` reads them) and the programme's service pulse, every
 measurement, pseudonymous (``pulse_csv``, ``pulse_xlsx``; ``gather.pulse_export``).
 
@@ -28,6 +29,7 @@ Spreadsheet cells hold text as text: a proposal such as ``=HYPERLINK(...)`` is a
 workbook, and in the CSV a text that Excel would read as a formula gets a leading apostrophe.
 """
 
+from ._board import BoardExport, board_csv, board_xlsx
 from ._data import VERDICTS, CatalogueRow, ExportData, ordered, period_key, period_label
 from ._html import to_html
 from ._markdown import to_markdown
@@ -40,12 +42,15 @@ __all__ = [
     "FORMATS",
     "VERDICTS",
     "AnswerRow",
+    "BoardExport",
     "CatalogueRow",
     "ExportData",
     "PersonRow",
     "PlenumExport",
     "PulseExport",
     "QuestionRow",
+    "board_csv",
+    "board_xlsx",
     "ordered",
     "period_key",
     "period_label",

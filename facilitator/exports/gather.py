@@ -1,20 +1,76 @@
-"""Collecting the plenum's and the pulse's exports from the store (like ``collect`` for the
-catalogue): the plain data the formats take."""
+"""Collecting the boards', the plenum's and the pulse's exports from the store (like
+``collect`` for the catalogue): the plain data the formats take."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlmodel import Session, select
 
-from facilitator.agenda import PlenumPhase, Text
+from facilitator.agenda import PlenumPhase, Text, VotePhase
 from facilitator.clock import Clock
 from facilitator.core import visibility
 from facilitator.core.actors import FACILITATOR
+from facilitator.core.board_state import Member
 from facilitator.store.pulse import programme_pulse
 from facilitator.store.tables import ProgrammeRow, Workshop
 from facilitator.store.workshops import agenda_of, restore
 
+from ._board import BoardExport
+from ._board import IdeaRow as BoardIdeaRow
 from ._plenum import PersonRow, PlenumExport, QuestionRow
 from ._pulse import AnswerRow, PulseExport
+
+
+def board_export(
+    session: Session, *, workshop: Workshop, language: str, clock: Clock
+) -> BoardExport:
+    """Every idea of a workshop's boards, hidden ones too (the export is the facilitator's),
+    anonymous ones without their author; a merged idea is part of the one it was merged into
+    (whose votes it brought along)."""
+    state = restore(session, workshop=workshop)
+    agenda = agenda_of(workshop)
+    board = state.board
+    titles = {phase.key: phase.title.get(language) for phase in agenda.phases}
+    votes: dict[str, int] = {}
+    for phase in agenda.phases:
+        if isinstance(phase, VotePhase):
+            for idea, count in board.tally(phase.key).items():
+                votes[idea] = votes.get(idea, 0) + count
+    sight = visibility.of(FACILITATOR)
+    ideas = sorted(
+        (i for i in sight.ideas(board) if i.merged_into is None),
+        key=lambda i: agenda.boards.index(i.board) if i.board in agenda.boards else 0,
+    )
+    rows = tuple(
+        BoardIdeaRow(
+            board=idea.board,
+            phase=titles.get(idea.phase, idea.phase),
+            group=idea.group,
+            theme=board.themes[idea.theme].name
+            if idea.theme and idea.theme in board.themes
+            else None,
+            text=idea.text,
+            author=None if idea.anonymous else _name(board.members, idea.author),
+            votes=votes.get(idea.id, 0),
+            hidden=idea.hidden,
+            posted_at=idea.posted_at,
+        )
+        for idea in ideas
+    )
+    programme = session.get(ProgrammeRow, workshop.programme_id) if workshop.programme_id else None
+    return BoardExport(
+        workshop_title=agenda.title.get(language),
+        organisation=str(programme.spec.get("organisation", "")) if programme else "",
+        generated_at=clock(),
+        language=language,
+        ideas=rows,
+    )
+
+
+def _name(members: Mapping[str, Member], author: str) -> str:
+    member = members.get(author)
+    return member.name if member is not None else author
 
 
 def plenum_export(

@@ -1,5 +1,6 @@
 """The facilitator's downloads: the catalogue (md, csv, xlsx, printable html), a workshop's
-plenum questions and people (csv, xlsx) and the programme's service pulse (csv, xlsx)."""
+boards and its plenum questions and people (csv, xlsx), and the programme's service pulse
+(csv, xlsx)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,12 @@ from facilitator.agenda import Role
 from facilitator.clock import Clock
 from facilitator.exports import (
     FORMATS,
+    BoardExport,
     ExportData,
     PlenumExport,
     PulseExport,
+    board_csv,
+    board_xlsx,
     plenum_xlsx,
     pulse_csv,
     pulse_xlsx,
@@ -26,7 +30,7 @@ from facilitator.exports import (
 )
 from facilitator.exports import render as render_catalogue
 from facilitator.exports.collect import export_data
-from facilitator.exports.gather import plenum_export, pulse_export
+from facilitator.exports.gather import board_export, plenum_export, pulse_export
 from facilitator.store.db import session_scope
 from facilitator.store.tables import Workshop
 from facilitator.web.errors import NotFound
@@ -69,6 +73,10 @@ def _catalogue(session: Session, row: Workshop, language: str, clock: Clock) -> 
     return export_data(session, workshop=row, language=language, clock=clock)
 
 
+def _board(session: Session, row: Workshop, language: str, clock: Clock) -> BoardExport:
+    return board_export(session, workshop=row, language=language, clock=clock)
+
+
 def _plenum(session: Session, row: Workshop, language: str, clock: Clock) -> PlenumExport:
     return plenum_export(session, workshop=row, language=language, clock=clock)
 
@@ -87,6 +95,15 @@ async def catalogue(request: Request) -> Response:
     if fmt == "html":  # printable: shown, not downloaded
         return Response(content, media_type=media_type, headers={"content-disposition": "inline"})
     return _download(content, media_type, f"catalogue-{row.key}.{extension}")
+
+
+async def boards(request: Request) -> Response:
+    """Every idea of the workshop's boards, with group, theme, author and votes."""
+    fmt = _format(request, ("csv", "xlsx"))
+    row, data = await _read(request, _board)
+    if fmt == "csv":
+        return _download(board_csv(data), _CSV, f"board-{row.key}.csv")
+    return _download(board_xlsx(data), _SPREADSHEET, f"board-{row.key}.xlsx")
 
 
 async def questions(request: Request) -> Response:
@@ -111,6 +128,7 @@ async def pulse(request: Request) -> Response:
 
 routes = [
     Route("/w/{workshop_id}/export.{fmt}", catalogue),
+    Route("/w/{workshop_id}/board.{fmt}", boards),
     Route("/w/{workshop_id}/questions.{fmt}", questions),
     Route("/w/{workshop_id}/pulse.{fmt}", pulse),
 ]

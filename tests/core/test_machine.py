@@ -15,6 +15,7 @@ from facilitator.core.commands import (
     Next,
     Pause,
     Previous,
+    Reopen,
     Resume,
     Start,
 )
@@ -193,3 +194,23 @@ def assert_valid(state: MachineState, now: datetime) -> None:
             assert state.phase is not None and state.since is None
         case Status.ENDED:
             assert state.since is None
+
+
+def test_an_ended_workshop_reopens_paused_where_it_ended_and_its_clock_goes_on() -> None:
+    state = run(run(three_phases(), Start(), at(0)), Next(), at(60))
+    ended = run(state, End(), at(90))
+    assert ended.status is Status.ENDED
+    reopened = run(ended, Reopen(), at(500))
+    assert reopened.status is Status.PAUSED and reopened.phase == 1
+    assert reopened.used(at(600)) == 30 * 60  # paused: the time since the end is not counted
+    resumed = run(reopened, Resume(), at(600))
+    assert resumed.used(at(660)) == 90 * 60
+
+
+def test_only_an_ended_workshop_can_be_reopened_and_only_by_the_facilitator() -> None:
+    running = run(three_phases(), Start(), at(0))
+    refusal = decide(running, Reopen(), FACILITATOR, at(1))
+    assert isinstance(refusal, Refusal) and refusal.code == "not_ended"
+    ended = run(running, End(), at(2))
+    someone = decide(ended, Reopen(), Actor(Role.PARTICIPANT, "p"), at(3))
+    assert isinstance(someone, Refusal) and someone.code == "forbidden"

@@ -75,3 +75,29 @@ def test_a_participant_cannot_download_them(client: TestClient, day1: WorkshopLi
     client.post(f"/join/{day1.join_code}", json={"name": "Anna", "department": "miljo"})
     for what in ("questions.csv", "pulse.csv", "export.csv"):
         assert client.get(f"/w/{day1.workshop_id}/{what}").status_code == 403
+
+
+def test_the_board_export_lists_every_idea_with_its_group_and_theme_even_after_the_end(
+    client: TestClient, day1: WorkshopLinks, programme: Programme
+) -> None:
+    phases = programme.workshop("staff-day-1").agenda.phases
+    work = next(i for i, p in enumerate(phases) if p.kind == "group_work")
+    client.post(f"/join/{day1.join_code}", json={"name": "Anna", "department": "miljo"})
+    anna = TestClient(client.app)
+    anna.cookies.update(client.cookies)
+    staff = TestClient(client.app)
+    staff.get(day1.facilitator)
+    url = f"/w/{day1.workshop_id}/commands"
+    for command in ({"type": "start"}, {"type": "jump", "phase": work}):
+        assert staff.post(url, json=command).status_code == 200
+    assert anna.post(url, json={"type": "post_idea", "text": "Før grupperne"}).status_code == 200
+    assert staff.post(url, json={"type": "form_groups", "seed": 1}).status_code == 200
+    assert staff.post(url, json={"type": "create_theme", "name": "Indgange"}).status_code == 200
+    assert staff.post(url, json={"type": "end"}).status_code == 200
+    exported = staff.get(f"/w/{day1.workshop_id}/board.csv").content.decode("utf-8-sig")
+    row = next(line for line in exported.splitlines() if "Før grupperne" in line)
+    assert "Gruppe 1" in row and "Anna" in row  # posted before the groups, now in hers
+    assert staff.get(f"/w/{day1.workshop_id}/board.xlsx").status_code == 200
+    reopened = staff.post(url, json={"type": "reopen"})
+    assert reopened.status_code == 200
+    assert staff.get(f"/w/{day1.workshop_id}/state").json()["status"] == "paused"

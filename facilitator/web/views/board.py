@@ -15,6 +15,7 @@ from facilitator.core import board_rules as rules
 from facilitator.core import visibility
 from facilitator.core.actors import Actor
 from facilitator.core.board import BoardState, Idea
+from facilitator.core.machine import Status
 from facilitator.core.visibility import Sight
 from facilitator.core.workshop import WorkshopState
 
@@ -48,45 +49,89 @@ def view_group(state: WorkshopState, agenda: Agenda, viewer: Actor) -> str | Non
     return state.board.group_of(phase.key, viewer.participant_id)
 
 
+def shown_phase(state: WorkshopState, agenda: Agenda) -> Phase | None:
+    """The phase whose board the screens show: the one under way, or after the end the last
+    one that had a board with ideas on it (an ended workshop's boards stay to be seen)."""
+    phase = state.current_phase(agenda)
+    if phase is not None or state.machine.status is not Status.ENDED:
+        return phase
+    used = {idea.board for idea in state.board.ideas.values()}
+    return next(
+        (p for p in reversed(agenda.phases) if (board := rules.shown_board(p)) and board in used),
+        None,
+    )
+
+
 def board_context(
     state: WorkshopState, agenda: Agenda, viewer: Actor, group: str | None
 ) -> dict[str, Any]:
-    """The board of the current phase as the viewer's role sees it; ``group`` narrows it to
-    one group's ideas (a phone in group work), None shows every group."""
+    """The board as the viewer's role sees it; ``group`` narrows it to one group's ideas (a
+    phone in group work), None shows every group.
+
+    In a phase that takes ideas, ``ideas`` are the ones posted in it (each in its author's
+    group: core.board_state) and ``earlier_ideas`` those of earlier phases on the same
+    board; in a vote phase every idea of the board is in ``ideas``. After the end the last
+    board stays, read-only (``ended``)."""
     board = state.board
-    phase = state.current_phase(agenda)
+    ended = state.machine.status is Status.ENDED
+    phase = shown_phase(state, agenda)
     key = rules.shown_board(phase)
     sight = visibility.of(Actor(viewer.role))  # the role's view: nothing personal
     tally: dict[str, int] | None = None
     vote: dict[str, Any] | None = None
     if isinstance(phase, VotePhase):
         tally = sight.tally(board, phase.key)
-        vote = {
-            "phase": phase.key,
-            "budget": phase.votes_per_person,
-            "max_per_idea": phase.max_per_idea,
-            "revealed": phase.key in board.revealed,
-        }
+        revealed = phase.key in board.revealed
+        vote = (
+            None
+            if ended and not revealed
+            else {
+                "phase": phase.key,
+                "budget": phase.votes_per_person,
+                "max_per_idea": phase.max_per_idea,
+                "revealed": revealed or ended,
+            }
+        )
     seen = [] if key is None else sight.ideas(board, key)
     parts: dict[str, list[str]] = {}
     for idea in seen:
         if idea.merged_into is not None:
             parts.setdefault(idea.merged_into, []).append(idea.id)
     # Merged ideas are part of their target: they are shown (to moderators) within it.
-    ideas = [idea for idea in seen if idea.merged_into is None]
+    standing = [idea for idea in seen if idea.merged_into is None]
+    posting = phase is not None and rules.writable_board(phase) is not None
+    ideas = [i for i in standing if i.phase == phase.key] if posting and phase else standing
+    earlier = [i for i in standing if i not in ideas]
     if group is not None:
         ideas = [idea for idea in ideas if idea.group == group]
-    rows = [_row(board, idea, sight, tally, tuple(parts.get(idea.id, ()))) for idea in ideas]
-    groups = sorted({row.group for row in rows if row.group}, key=_group_order)
+
+    def rows(chosen: list[Idea]) -> list[IdeaRow]:
+        return [_row(board, i, sight, tally, tuple(parts.get(i.id, ()))) for i in chosen]
+
+    placed = board.groups.get(phase.key, {}) if isinstance(phase, GroupWorkPhase) else {}
+    groups = sorted(set(placed.values()), key=_group_order)
+    members = {
+        g: [
+            board.members[pid].name
+            for pid, mine in placed.items()
+            if mine == g and pid in board.members
+        ]
+        for g in groups
+    }
+    shown = rows(ideas)
     return {
         "board_key": key,
-        "ideas": rows,
-        "groups": groups,
+        "ideas": shown,
+        "earlier_ideas": rows(earlier),
+        "groups": groups or sorted({r.group for r in shown if r.group}, key=_group_order),
+        "group_members": members,  # group → its members' names, for the wall's columns
+        "ungrouped": bool(groups) and any(r.group is None for r in shown),
         "themes": [] if key is None else list(board.themes_of(key)),
         "vote": vote,
         "my_group": group,
-        "can_post": can_post(phase, viewer),
+        "can_post": not ended and can_post(phase, viewer),
         "anonymous_phase": bool(getattr(phase, "anonymous", False)),
+        "ended": ended,
     }
 
 
