@@ -48,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--workers", type=int, default=1, help="processes (needs --broker-url redis://…)"
     )
+    serve.add_argument("--ssl-certfile", type=Path, help="serve https with this certificate …")
+    serve.add_argument("--ssl-keyfile", type=Path, help="… and this key (phones must trust it)")
     serve.set_defaults(run=_serve)
 
     agendas = commands.add_parser("agendas", help="work with agenda files")
@@ -106,7 +108,9 @@ def _serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if args.workers > 1 and settings.broker_url.startswith("memory:"):
         raise SystemExit("facilitator: error: several workers need --broker-url redis://…")
-    settings = _with_room_address(settings)
+    if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
+        raise SystemExit("facilitator: error: https needs both --ssl-certfile and --ssl-keyfile")
+    settings = _with_room_address(settings, scheme="https" if args.ssl_certfile else "http")
     # Fail here, in one line, rather than inside the server's start-up.
     upgrade(make_engine(settings.resolved_database_url()))
     _announce(settings)
@@ -124,11 +128,13 @@ def _serve(args: argparse.Namespace) -> int:
         access_log=False,  # ours leaves tokens out (web/access_log.py)
         log_level="info",
         env_file=None,
+        ssl_certfile=args.ssl_certfile,
+        ssl_keyfile=args.ssl_keyfile,
     )
     return 0
 
 
-def _with_room_address(settings: Settings) -> Settings:
+def _with_room_address(settings: Settings, scheme: str = "http") -> Settings:
     """Listening on every address without a public URL: the links and QR codes use this
     machine's address on the local network (never 0.0.0.0, which no phone can open)."""
     from facilitator.network import lan_address, listens_everywhere
@@ -143,7 +149,7 @@ def _with_room_address(settings: Settings) -> Settings:
             file=sys.stderr,
         )
         address = "127.0.0.1"
-    os.environ["FACILITATOR_PUBLIC_URL"] = f"http://{address}:{settings.port}"  # for workers
+    os.environ["FACILITATOR_PUBLIC_URL"] = f"{scheme}://{address}:{settings.port}"  # workers
     return Settings()
 
 

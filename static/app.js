@@ -586,6 +586,18 @@
     document.querySelectorAll("form[data-command]").forEach(noticeFields);
   }
   setInterval(tick, 1000);
+  // Where the browser allows it (https, or this machine), a reload while the server is out
+  // of reach shows the page as last seen, not an error (static/sw.js).
+  if ("serviceWorker" in navigator && window.isSecureContext && liveUrl) {
+    navigator.serviceWorker.register("/sw.js").catch(function () { /* the page works without */ });
+  }
+  // The service worker's stand-in page: back to where the person was once the server answers.
+  if (body.dataset.retry) {
+    setInterval(function () {
+      fetch(body.dataset.retry, { cache: "no-store" }).then(function (r) { if (r.ok) location.reload(); })
+        .catch(function () { /* still out of reach */ });
+    }, 3000);
+  }
   // The screens' scripts load after this one (defer keeps the order): let them hook in first.
   window.addEventListener("DOMContentLoaded", function () { afterSwap(); connect(); });
 })();
