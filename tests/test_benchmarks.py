@@ -25,3 +25,15 @@ def test_the_fanout_benchmark_measures_both_servers_and_loses_no_post() -> None:
     assert "| 4 |" in run.stdout
     assert "N=4 ours: 12 arrivals, 0 missing" in run.stdout
     assert "N=4 baseline: 12 arrivals, 0 missing" in run.stdout
+
+
+def test_the_console_benchmark_renders_the_console_at_each_size() -> None:
+    run = subprocess.run(
+        [sys.executable, "benchmarks/console.py", "--ideas", "5", "20", "--renders", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "| 5 |" in run.stdout and "| 20 |" in run.stdout

@@ -1,0 +1,529 @@
+"""The facilitator's console: what the laptop that runs the day shows beside the agenda.
+
+Pure: built from the scene (what the room holds) and the board as the facilitator's role
+sees it (``board_context``). The facilitator may see every idea, author and count, so
+nothing here is redaction; it is arrangement: the board by theme, the room by group, the
+plenum's questions by upvotes, a poll's and a pulse's answers so far, and the links and
+codes to hand out. Every row is a frozen dataclass, so a card's rendered HTML can be kept
+by its row (``views.cards``) and a change re-renders only what it changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from facilitator.agenda import (
+    Agenda,
+    GroupWorkPhase,
+    LeaderPanelPhase,
+    LeaderTriagePhase,
+    Phase,
+    PhaseKind,
+    PlenumPhase,
+    PollPhase,
+    PulsePhase,
+    Role,
+    Text,
+    VotePhase,
+)
+from facilitator.core import visibility
+from facilitator.core.actors import FACILITATOR, Actor
+from facilitator.core.board import BoardState
+from facilitator.core.machine import Status
+from facilitator.core.poll_state import results as poll_results
+from facilitator.core.pulse_results import measurement_result
+from facilitator.core.workshop import WorkshopState
+from facilitator.i18n import N_
+from facilitator.store.tables import Workshop
+from facilitator.web.views.board import IdeaRow, board_context
+from facilitator.web.views.cards import card_html
+
+SIGHT = visibility.of(FACILITATOR)
+
+
+class Scene(Protocol):
+    """What the room holds at one moment (``screens.Scene``; named here, not imported, so
+    that the screens may build on this module)."""
+
+    @property
+    def state(self) -> WorkshopState: ...
+    @property
+    def agenda(self) -> Agenda: ...
+    @property
+    def online(self) -> Collection[str]: ...
+    @property
+    def departments(self) -> Mapping[str, Mapping[str, str]]: ...
+    @property
+    def shared_reflections(self) -> Mapping[str, str]: ...
+
+
+# --- the board ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Card:
+    """One idea on the console's board: all its card shows, and nothing else (its HTML is
+    kept by this row)."""
+
+    id: str
+    text: str
+    author: str | None  # None: anonymous to the room (the facilitator still moderates it)
+    group: str | None
+    theme: str  # "" for no theme
+    theme_name: str
+    votes: int | None  # None outside a vote phase
+    votes_public: bool  # revealed: the room sees them too
+    hidden: bool
+    merged: tuple[str, ...]  # the texts of the ideas merged into this one
+    earlier: str  # the title of the earlier phase it was posted in, or ""
+    readonly: bool  # after the end: shown, not moderated
+
+
+@dataclass(frozen=True)
+class Section:
+    """The cards of one theme ("" is the ideas without one), or the hidden ideas."""
+
+    theme: str
+    name: str
+    cards: tuple[Card, ...]
+    hidden: bool = False  # the section of hidden ideas: no drop target
+
+
+@dataclass(frozen=True)
+class ThemeChip:
+    id: str  # "" for "no theme"
+    name: str
+    count: int
+
+
+@dataclass(frozen=True)
+class VoteInfo:
+    revealed: bool
+    budget: int
+    voters: int  # people who have cast at least one vote
+    eligible: int  # members who may vote (the phase's actors)
+    cast: int  # votes cast in all
+
+
+@dataclass(frozen=True)
+class BoardView:
+    key: str
+    total: int  # ideas standing (merged ones are part of their target)
+    sections: tuple[Section, ...]
+    chips: tuple[ThemeChip, ...]  # the drop targets: "no theme" first, then each theme
+    vote: VoteInfo | None
+    readonly: bool
+    can_post: bool
+
+
+def board_view(
+    state: WorkshopState, agenda: Agenda, board: Mapping[str, Any], language: str
+) -> BoardView | None:
+    """The facilitator's board (``board`` is ``board_context`` for the facilitator) by
+    theme: ideas without a theme first, then each theme in the order made, hidden ideas
+    last. Before the votes are revealed the cards keep the order posted (a ranking would
+    tell the room what the hidden counts say); after, the most voted come first."""
+    key = board.get("board_key")
+    if not key:
+        return None
+    ended = bool(board.get("ended"))
+    vote = _vote_info(state, agenda, board)
+    titles = {p.key: p.title.get(language) for p in agenda.phases}
+    current = state.current_phase(agenda)
+    rows: Sequence[IdeaRow] = [*board.get("ideas", ()), *board.get("earlier_ideas", ())]
+    ideas = state.board.ideas
+    cards = [
+        _card(row, state.board, vote, titles, current, ended, ideas[row.id].phase)
+        for row in rows
+        if row.id in ideas
+    ]
+    if vote is not None and vote.revealed:
+        cards.sort(key=lambda card: -(card.votes or 0))
+    themes = list(state.board.themes_of(key))
+    standing = [card for card in cards if not card.hidden]
+    by_theme: dict[str, list[Card]] = {"": []}
+    by_theme |= {theme.id: [] for theme in themes}
+    for card in standing:
+        by_theme.setdefault(card.theme, []).append(card)
+    sections = [Section("", "", tuple(by_theme[""]))]
+    sections += [Section(t.id, t.name, tuple(by_theme[t.id])) for t in themes]
+    hidden = tuple(card for card in cards if card.hidden)
+    if hidden:
+        sections.append(Section("", "", hidden, hidden=True))
+    chips = (
+        ThemeChip("", "", len(by_theme[""])),
+        *(ThemeChip(t.id, t.name, len(by_theme[t.id])) for t in themes),
+    )
+    return BoardView(
+        key=key,
+        total=len(cards),
+        sections=tuple(sections),
+        chips=chips,
+        vote=vote,
+        readonly=ended,
+        can_post=bool(board.get("can_post")),
+    )
+
+
+def _vote_info(state: WorkshopState, agenda: Agenda, board: Mapping[str, Any]) -> VoteInfo | None:
+    vote = board.get("vote")
+    if not vote:
+        return None
+    ballots = state.board.votes.get(vote["phase"], {})
+    phase = next((p for p in agenda.phases if p.key == vote["phase"]), None)
+    return VoteInfo(
+        revealed=bool(vote["revealed"]),
+        budget=int(vote["budget"]),
+        voters=sum(1 for ballot in ballots.values() if any(ballot.values())),
+        eligible=0 if phase is None else _eligible(state, phase),
+        cast=sum(sum(ballot.values()) for ballot in ballots.values()),
+    )
+
+
+def _card(
+    row: IdeaRow,
+    board: BoardState,
+    vote: VoteInfo | None,
+    titles: Mapping[str, str],
+    current: Phase | None,
+    ended: bool,
+    posted_in: str,
+) -> Card:
+    anonymous = board.ideas[row.id].anonymous
+    earlier = ""
+    if current is not None and posted_in != current.key and current.kind != PhaseKind.VOTE:
+        earlier = titles.get(posted_in, "")
+    return Card(
+        id=row.id,
+        text=row.text,
+        author=None if anonymous else row.author,
+        group=row.group,
+        theme=row.theme or "",
+        theme_name=row.theme_name or "",
+        votes=row.votes if vote is not None else None,
+        votes_public=vote is not None and vote.revealed,
+        hidden=row.hidden,
+        merged=tuple(board.ideas[p].text for p in row.parts if p in board.ideas),
+        earlier=earlier,
+        readonly=ended,
+    )
+
+
+# --- the people -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    department: str  # the department's name in the page's language ("" for none)
+    role: str  # participant | leader | guest
+    joined_as: str  # the role they joined with
+    online: bool
+    group: str | None
+    speaker: bool  # named as a speaker of the plenum under way
+    anonymised: bool
+
+
+def department_names(departments: Mapping[str, Mapping[str, str]], language: str) -> dict[str, str]:
+    """Department key → its name in ``language`` (the Scene keeps both languages)."""
+    return {key: Text.model_validate(name).get(language) for key, name in departments.items()}
+
+
+def people_view(scene: Scene, language: str) -> dict[str, Any]:
+    state = scene.state
+    phase = state.current_phase(scene.agenda)
+    groups = dict(state.board.groups.get(phase.key, {})) if phase else {}
+    speakers = set(state.board.speakers.get(phase.key, ())) if phase else set()
+    names = department_names(scene.departments, language)
+    people = tuple(
+        Person(
+            id=m.id,
+            name=m.name,
+            department=names.get(m.department, m.department),
+            role=m.role,
+            joined_as=m.original_role,
+            online=m.id in scene.online,
+            group=groups.get(m.id),
+            speaker=m.id in speakers,
+            anonymised=m.anonymised,
+        )
+        for m in state.board.members.values()
+    )
+    group_ids = sorted(set(groups.values()), key=_group_order)
+    return {
+        "people": people,
+        "people_online": sum(1 for p in people if p.online),
+        "group_ids": group_ids,
+        "grouped": {g: tuple(p for p in people if p.group == g) for g in group_ids},
+        "ungrouped": tuple(p for p in people if p.group is None),
+        "names_speakers": isinstance(phase, PlenumPhase),
+        "forms_groups": isinstance(phase, GroupWorkPhase),
+        "speakers": tuple(p for p in people if p.speaker),
+    }
+
+
+def _group_order(group: str) -> tuple[int, str]:
+    digits = "".join(ch for ch in group if ch.isdigit())
+    return (int(digits) if digits else 0, group)
+
+
+# --- plenum, poll and pulse -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    id: str
+    text: str
+    by: str | None  # the asker's name; None when anonymous (to the facilitator too)
+    from_facilitator: bool
+    votes: int
+    approved: bool
+    hidden: bool
+    answered: bool
+    on_wall: bool
+
+
+def plenum_view(state: WorkshopState, phase: PlenumPhase, language: str) -> dict[str, Any]:
+    """The plenum under way: its speakers, and its questions, most upvoted first (hidden
+    ones last), with what the facilitator may do to each."""
+    members = state.board.members
+    wall = state.questions.wall
+    asked = [q for q in SIGHT.questions(state.questions) if q.phase == phase.key]
+    asked.sort(key=lambda q: q.hidden)  # stable: the ranking stands among the shown
+    rows = []
+    for q in asked:
+        asker = SIGHT.question_asker(q)
+        rows.append(
+            QuestionRow(
+                id=q.id,
+                text=q.text,
+                by=members[asker].name if asker is not None and asker in members else None,
+                from_facilitator=asker == "facilitator",
+                votes=q.votes,
+                approved=q.approved,
+                hidden=q.hidden,
+                answered=q.answered,
+                on_wall=wall == q.id,
+            )
+        )
+    speakers = state.board.speakers.get(phase.key, ())
+    return {
+        "speaker": phase.speaker.get(language) if phase.speaker else "",
+        "speakers": [members[s].name for s in speakers if s in members],
+        "takes_questions": phase.questions,
+        "moderated": phase.moderated_questions,
+        "anonymous": phase.anonymous_questions,
+        "questions": tuple(rows),
+        "waiting": sum(1 for r in rows if not r.approved and not r.hidden),
+        "wall": wall,
+    }
+
+
+def _eligible(state: WorkshopState, phase: Phase) -> int:
+    """How many members may answer in the phase (its actors)."""
+    roles = {role.value for role in phase.actors}
+    return sum(1 for m in state.board.members.values() if m.role in roles)
+
+
+def poll_view(state: WorkshopState, phase: PollPhase, language: str) -> dict[str, Any]:
+    """A poll under way: answers so far and what they add up to (the facilitator may see
+    them at any time; the console shows them only on purpose until the reveal)."""
+    given = state.polls.of(phase.key)
+    found = poll_results(phase, given)
+    counts = found.counts or {}
+    distribution = found.distribution or {}
+    return {
+        "question": phase.question.get(language),
+        "answer": phase.answer,
+        "answered": found.answered,
+        "eligible": _eligible(state, phase),
+        "revealed": phase.key in state.polls.revealed,
+        "options": [(o.label.get(language), counts.get(o.key, 0)) for o in phase.options],
+        "distribution": sorted(distribution.items()),
+        "mean": found.mean,
+        "texts": found.texts or (),
+        "low": phase.scale.low.get(language) if phase.scale else "",
+        "high": phase.scale.high.get(language) if phase.scale else "",
+    }
+
+
+def pulse_view(
+    state: WorkshopState, agenda: Agenda, phase: PulsePhase, language: str
+) -> dict[str, Any] | None:
+    """A pulse under way: answers so far, the minimum, and once closed the results (the same
+    as everyone's: the facilitator has no earlier look)."""
+    pulse = agenda.pulse
+    if pulse is None:
+        return None
+    key = phase.measurement
+    measurement = pulse.measurement(key)
+    given = state.pulse.of(key)
+    closed = key in state.pulse.closed
+    result = measurement_result(pulse, key, given.values(), closed=closed)
+    texts = {item.key: item.text.get(language) for item in pulse.items}
+    return {
+        "title": measurement.title.get(language) if measurement else key,
+        "answered": len(given),
+        "eligible": _eligible(state, phase),
+        "minimum": pulse.minimum_answers,
+        "closed": closed,
+        "shown": result.shown,
+        "items": [(texts.get(r.item, r.item), r.mean, r.spread, r.n) for r in result.items],
+        "recommend": result.recommend,
+        "why": result.why,
+    }
+
+
+# --- links and codes --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Links:
+    join_code: str
+    leader_code: str
+    guest_code: str | None
+    join_url: str
+    leader_url: str
+    guest_url: str | None
+    projector_url: str
+    print_url: str
+    exports: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # (what, ((format, href), …))
+
+
+# What each export is (msgids, translated where shown) and its formats.
+EXPORTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (N_("The idea catalogue"), "export", ("html", "md", "csv", "xlsx")),
+    (N_("The boards, every idea"), "board", ("csv", "xlsx")),
+    (N_("Plenum questions and people"), "questions", ("csv", "xlsx")),
+    (N_("The service pulse (the programme)"), "pulse", ("csv", "xlsx")),
+)
+
+
+def links_of(row: Workshop, base_url: str) -> Links:
+    """Every link and code the facilitator hands out, and the facilitator's downloads."""
+    base = f"/w/{row.id}"
+    exports = tuple(
+        (what, tuple((fmt, f"{base}/{path}.{fmt}") for fmt in formats))
+        for what, path, formats in EXPORTS
+        if path != "pulse" or row.programme_id is not None
+    )
+    return Links(
+        join_code=row.join_code,
+        leader_code=row.leader_code,
+        guest_code=row.guest_code,
+        join_url=f"{base_url}/join/{row.join_code}",
+        leader_url=f"{base_url}/join/{row.leader_code}",
+        guest_url=f"{base_url}/join/{row.guest_code}" if row.guest_code else None,
+        projector_url=f"{base_url}{base}/projector?token={row.projector_token}",
+        print_url=f"{base}/links",
+        exports=exports,
+    )
+
+
+# --- the stage: what the main area shows in this phase ------------------------------------------
+
+
+def stage_mode(state: WorkshopState, agenda: Agenda) -> str:
+    """lobby | ended | board | plenum | poll | pulse | triage | panel | reflection | plain"""
+    status = state.machine.status
+    if status is Status.LOBBY:
+        return "lobby"
+    if status is Status.ENDED:
+        return "ended"
+    phase = state.current_phase(agenda)
+    match phase:
+        case PlenumPhase():
+            return "plenum"
+        case PollPhase():
+            return "poll"
+        case PulsePhase():
+            return "pulse"
+        case LeaderTriagePhase():
+            return "triage"
+        case LeaderPanelPhase():
+            return "panel"
+        case GroupWorkPhase() | VotePhase():
+            return "board"
+    if phase is not None and phase.kind == PhaseKind.HOME_REFLECTION:
+        return "reflection"
+    if phase is not None and getattr(phase, "board", None):
+        return "board"
+    return "plain"
+
+
+def console_view(
+    scene: Scene,
+    row: Workshop,
+    board: Mapping[str, Any],
+    language: str,
+    base_url: str,
+) -> dict[str, Any]:
+    """What the console adds to the facilitator's screen context (``board`` is the board as
+    the facilitator sees it, from ``board_context``)."""
+    state, agenda = scene.state, scene.agenda
+    phase = state.current_phase(agenda)
+    index = state.machine.phase
+    following = (
+        agenda.phases[index + 1]
+        if index is not None
+        and index + 1 < len(agenda.phases)
+        and state.machine.status is not Status.ENDED
+        else None
+    )
+    context: dict[str, Any] = {
+        "stage": stage_mode(state, agenda),
+        "desk": board_view(state, agenda, board, language),
+        "links": links_of(row, base_url),
+        "next_phase": None
+        if following is None
+        else {"title": following.title.get(language), "minutes": following.minutes},
+        "plenum": plenum_view(state, phase, language) if isinstance(phase, PlenumPhase) else None,
+        "poll": poll_view(state, phase, language) if isinstance(phase, PollPhase) else None,
+        "pulse": pulse_view(state, agenda, phase, language)
+        if isinstance(phase, PulsePhase)
+        else None,
+        "ideas_total": sum(
+            1 for i in state.board.ideas.values() if i.merged_into is None and not i.hidden
+        ),
+        "preview_roles": (Role.PARTICIPANT.value, Role.LEADER.value, Role.PROJECTOR.value),
+        "card_html": card_html,
+    }
+    context |= people_view(scene, language)
+    return context
+
+
+# --- the preview of another role's screen -------------------------------------------------------
+
+PREVIEW_ROLES = (Role.PARTICIPANT, Role.LEADER, Role.PROJECTOR)
+
+
+def preview_group(state: WorkshopState, agenda: Agenda, group: str | None) -> str | None:
+    """``group`` if it is one of the groups of the group work under way, else None."""
+    phase = state.current_phase(agenda)
+    if group is None or not isinstance(phase, GroupWorkPhase):
+        return None
+    return group if group in set(state.board.groups.get(phase.key, {}).values()) else None
+
+
+def preview_context(scene: Scene, role: Role, group: str | None) -> dict[str, Any]:
+    """What a member of ``group`` sees beyond what their role sees: their group's section of
+    the board and the reflections shared with it (nothing for the wall, or without a group).
+    The role's view, never a person's: the preview shows what phones are sent."""
+    state, agenda = scene.state, scene.agenda
+    group = preview_group(state, agenda, group)
+    if group is None or role is Role.PROJECTOR:
+        return {}
+    viewer = Actor(role)
+    phase = state.current_phase(agenda)
+    groups = state.board.groups.get(phase.key, {}) if phase is not None else {}
+    shared = visibility.of(viewer).shared_reflections(scene.shared_reflections, groups, group)
+    members = state.board.members
+    return board_context(state, agenda, viewer, group) | {
+        "shared_reflections": [
+            {"name": members[pid].name if pid in members else "", "text": text}
+            for pid, text in shared.items()
+        ],
+    }

@@ -1,0 +1,349 @@
+"""The console's context (web/views/console.py), built from states the core decided: the board by
+theme, counts kept back until revealed, the people by department name, the plenum's questions
+by upvotes, a poll's and a pulse's answers so far, the links and codes, and the card cache."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from facilitator import i18n
+from facilitator.agenda import Agenda, PlenumPhase, PollPhase, Programme, PulsePhase, Role
+from facilitator.core.actors import FACILITATOR, Actor
+from facilitator.core.board_messages import (
+    AssignTheme,
+    CreateTheme,
+    FormGroups,
+    HideIdea,
+    Join,
+    MergeIdeas,
+    PostIdea,
+    RevealVotes,
+    Vote,
+)
+from facilitator.core.commands import End, JumpTo, Start
+from facilitator.core.errors import Refusal
+from facilitator.core.people_messages import NameSpeakers
+from facilitator.core.poll_messages import AnswerPoll
+from facilitator.core.pulse_messages import AnswerPulse, ClosePulse
+from facilitator.core.question_messages import (
+    ApproveQuestion,
+    HideQuestion,
+    PostQuestion,
+    ShowQuestion,
+    UpvoteQuestion,
+)
+from facilitator.core.workshop import Command, WorkshopState, decide, fold
+from facilitator.rendering import Renderer
+from facilitator.store.tables import Workshop
+from facilitator.web.views import cards
+from facilitator.web.views.board import board_context
+from facilitator.web.views.console import (
+    Card,
+    board_view,
+    console_view,
+    links_of,
+    people_view,
+    plenum_view,
+    poll_view,
+    preview_context,
+    pulse_view,
+    stage_mode,
+)
+from facilitator.web.views.screens import Scene
+
+T0 = datetime(2026, 11, 23, 9, tzinfo=UTC)
+DEPARTMENTS = {
+    "miljo": {"da": "Miljø", "en": "Environment"},
+    "plan-og-byg": {"da": "Plan og Byg", "en": "Planning and Building"},
+}
+PEOPLE = {"anna": "miljo", "bo": "plan-og-byg", "cai": "miljo", "dorte": "plan-og-byg"}
+ROW = Workshop(
+    id="a" * 32,
+    programme_id="p" * 32,
+    key="staff-day-1",
+    agenda={},
+    join_code="JOIN42",
+    leader_code="LEAD42",
+    guest_code="GUEST4",
+    facilitator_token="f" * 24,
+    projector_token="p" * 24,
+)
+
+
+class Day:
+    """A workshop driven through the core, as a room would."""
+
+    def __init__(self, agenda: Agenda) -> None:
+        self.agenda = agenda
+        self.state = WorkshopState.initial([p.minutes for p in agenda.phases])
+        self.n = 0
+        for person, department in PEOPLE.items():
+            self.do(Join(name=person.title(), department=department), person, person)
+
+    def do(self, command: Command, who: str | None = None, made: str | None = None) -> str:
+        """Apply ``command`` (from member ``who``, else the facilitator); the id it makes."""
+        self.n += 1
+        made = made or f"c{self.n}"
+        actor = FACILITATOR if who is None else Actor(Role.PARTICIPANT, who)
+        decided = decide(self.state, self.agenda, command, actor, T0, made)
+        assert not isinstance(decided, Refusal), decided
+        self.state = fold(self.state, decided)
+        return made
+
+    def go(self, key: str) -> None:
+        if self.state.machine.phase is None:
+            self.do(Start())
+        index = next(i for i, p in enumerate(self.agenda.phases) if p.key == key)
+        if self.state.machine.phase != index:
+            self.do(JumpTo(phase=index))
+
+    def scene(self, online: frozenset[str] = frozenset()) -> Scene:
+        return Scene(self.state, self.agenda, online, DEPARTMENTS, {})
+
+    def board(self) -> dict[str, Any]:
+        return board_context(self.state, self.agenda, FACILITATOR, None)
+
+
+@pytest.fixture
+def day(programme: Programme) -> Day:
+    return Day(programme.workshop("staff-day-1").agenda)
+
+
+@pytest.fixture
+def day2(programme: Programme) -> Day:
+    return Day(programme.workshop("staff-day-2").agenda)
+
+
+def test_the_board_is_by_theme_unthemed_first_and_hidden_ideas_last(day: Day) -> None:
+    day.go("needs-and-offers")
+    ideas = [day.do(PostIdea(text=f"Idé {n}"), who) for n, who in enumerate(PEOPLE)]
+    access = day.do(CreateTheme(name="Adgang"))
+    day.do(CreateTheme(name="Svartider"))
+    day.do(AssignTheme(idea=ideas[1], theme=access))
+    day.do(HideIdea(idea=ideas[2]))
+    view = board_view(day.state, day.agenda, day.board(), "da")
+    assert view is not None
+    assert [(s.name, [c.id for c in s.cards], s.hidden) for s in view.sections] == [
+        ("", [ideas[0], ideas[3]], False),
+        ("Adgang", [ideas[1]], False),
+        ("Svartider", [], False),
+        ("", [ideas[2]], True),
+    ]
+    assert [(chip.name, chip.count) for chip in view.chips] == [
+        ("", 2),
+        ("Adgang", 1),
+        ("Svartider", 0),
+    ]
+    themed = view.sections[1].cards[0]
+    assert (themed.theme, themed.theme_name, themed.author) == (access, "Adgang", "Bo")
+    assert view.vote is None and not view.readonly and view.total == 4
+
+
+def test_a_merged_idea_shows_inside_its_target_and_not_on_its_own(day: Day) -> None:
+    day.go("needs-and-offers")
+    one = day.do(PostIdea(text="Én indgang"), "anna")
+    two = day.do(PostIdea(text="En fælles indgang"), "bo")
+    day.do(MergeIdeas(source=two, target=one))
+    view = board_view(day.state, day.agenda, day.board(), "da")
+    assert view is not None
+    [card] = view.sections[0].cards
+    assert card.id == one and card.merged == ("En fælles indgang",)
+
+
+def test_votes_keep_the_posted_order_and_stay_private_until_revealed(day: Day) -> None:
+    day.go("needs-and-offers")
+    first, second = (day.do(PostIdea(text=t), "anna") for t in ("Første", "Anden"))
+    day.go("proposals-vote")
+    day.do(Vote(idea=second), "bo")
+    day.do(Vote(idea=second), "cai")
+    view = board_view(day.state, day.agenda, day.board(), "da")
+    assert view is not None and view.vote is not None
+    # The order would tell the room what the hidden counts say.
+    assert [c.id for c in view.sections[0].cards] == [first, second]
+    assert [(c.votes, c.votes_public) for c in view.sections[0].cards] == [(0, False), (2, False)]
+    assert (view.vote.voters, view.vote.cast, view.vote.revealed) == (2, 2, False)
+    assert view.vote.eligible == len(PEOPLE)
+    day.do(RevealVotes())
+    view = board_view(day.state, day.agenda, day.board(), "da")
+    assert view is not None
+    assert [(c.id, c.votes_public) for c in view.sections[0].cards] == [
+        (second, True),
+        (first, True),
+    ]
+
+
+def test_after_the_end_the_last_board_stays_read_only(day: Day) -> None:
+    day.go("needs-and-offers")
+    day.do(PostIdea(text="Én indgang"), "anna")
+    day.do(End())
+    view = board_view(day.state, day.agenda, day.board(), "da")
+    assert view is not None and view.readonly
+    assert all(card.readonly for s in view.sections for card in s.cards)
+    assert stage_mode(day.state, day.agenda) == "ended"
+
+
+def test_people_show_their_department_by_name_their_group_and_who_speaks(day: Day) -> None:
+    day.go("needs-and-offers")
+    day.do(FormGroups(seed=1))
+    people = people_view(day.scene(frozenset({"anna"})), "en")
+    anna = next(p for p in people["people"] if p.id == "anna")
+    assert anna.department == "Environment" and anna.online and anna.group is not None
+    assert people["people_online"] == 1 and people["forms_groups"]
+    assert sorted(people["group_ids"]) == sorted({p.group for p in people["people"]})
+    assert not people["names_speakers"]
+    day.go("business-voices")
+    day.do(NameSpeakers(participants=("bo",)))
+    people = people_view(day.scene(), "da")
+    assert [p.name for p in people["speakers"]] == ["Bo"]
+    assert next(p for p in people["people"] if p.id == "bo").department == "Plan og Byg"
+    assert people["names_speakers"] and people["group_ids"] == []
+
+
+def test_the_plenums_questions_come_by_upvotes_hidden_last_anonymous_to_everyone(
+    day: Day,
+) -> None:
+    day.go("business-voices")  # moderated, anonymous questions allowed
+    quiet = day.do(PostQuestion(text="Et stille spørgsmål", anonymous=True), "anna")
+    loud = day.do(PostQuestion(text="Et populært spørgsmål"), "bo")
+    gone = day.do(PostQuestion(text="Et skjult spørgsmål"), "cai")
+    floor = day.do(PostQuestion(text="Fra salen"))
+    for question in (quiet, loud):
+        day.do(ApproveQuestion(question=question))
+    for who in ("cai", "dorte"):
+        day.do(UpvoteQuestion(question=loud), who)
+    day.do(HideQuestion(question=gone))
+    day.do(ShowQuestion(question=loud))
+    phase = day.state.current_phase(day.agenda)
+    assert isinstance(phase, PlenumPhase)
+    view = plenum_view(day.state, phase, "da")
+    rows = view["questions"]
+    assert rows[0].id == loud and rows[-1].id == gone
+    by_id = {r.id: r for r in rows}
+    assert by_id[quiet].by is None  # anonymous: to the facilitator too
+    assert by_id[loud].by == "Bo" and by_id[loud].votes == 2 and by_id[loud].on_wall
+    assert by_id[floor].from_facilitator and by_id[floor].approved
+    assert by_id[gone].hidden and not by_id[gone].approved
+    assert view["moderated"] and view["waiting"] == 0
+
+
+def test_a_poll_counts_its_answers_so_far(day2: Day) -> None:
+    day2.go("entry-points-poll")
+    day2.do(AnswerPoll(answer="one-door"), "anna")
+    day2.do(AnswerPoll(answer="one-door"), "bo")
+    day2.do(AnswerPoll(answer="as-today"), "cai")
+    phase = day2.state.current_phase(day2.agenda)
+    assert isinstance(phase, PollPhase)
+    view = poll_view(day2.state, phase, "en")
+    assert view["answered"] == 3 and view["eligible"] == len(PEOPLE) and not view["revealed"]
+    assert [count for _, count in view["options"]] == [2, 0, 0, 1]
+    assert view["options"][0][0] == "One front door for every business"
+
+
+def test_a_pulse_shows_how_many_answered_and_no_results_below_its_minimum(day: Day) -> None:
+    day.go("pulse-baseline")
+    phase = day.state.current_phase(day.agenda)
+    assert isinstance(phase, PulsePhase) and day.agenda.pulse is not None
+    items = {item.key: 4 for item in day.agenda.pulse.items}
+    for who in PEOPLE:
+        day.do(AnswerPulse(scores=items, recommend=9), who)
+    view = pulse_view(day.state, day.agenda, phase, "da")
+    assert view is not None
+    assert (view["answered"], view["closed"], view["shown"], view["items"]) == (4, False, False, [])
+    day.do(ClosePulse())
+    view = pulse_view(day.state, day.agenda, phase, "da")
+    assert view is not None and view["closed"]
+    assert day.agenda.pulse.minimum_answers == 5
+    assert not view["shown"]  # four answers: too few to show (nor to the facilitator)
+
+
+def test_the_links_are_every_code_and_download(day: Day) -> None:
+    links = links_of(ROW, "http://laptop:8000")
+    assert (links.join_code, links.leader_code, links.guest_code) == ("JOIN42", "LEAD42", "GUEST4")
+    assert links.join_url == "http://laptop:8000/join/JOIN42"
+    assert links.leader_url == "http://laptop:8000/join/LEAD42"
+    assert links.projector_url.endswith(f"/w/{ROW.id}/projector?token={'p' * 24}")
+    hrefs = [href for _, formats in links.exports for _, href in formats]
+    base = f"/w/{ROW.id}"
+    for path in ("export.md", "export.csv", "export.xlsx", "export.html", "board.csv"):
+        assert f"{base}/{path}" in hrefs
+    assert f"{base}/questions.xlsx" in hrefs and f"{base}/pulse.csv" in hrefs
+    alone = Workshop(**{**ROW.model_dump(), "programme_id": None})
+    assert all("pulse" not in href for _, f in links_of(alone, "").exports for _, href in f)
+
+
+def test_the_stage_follows_the_phase(day: Day, day2: Day) -> None:
+    assert stage_mode(day.state, day.agenda) == "lobby"
+    for key, mode in (
+        ("welcome", "plain"),
+        ("pulse-baseline", "pulse"),
+        ("business-voices", "plenum"),
+        ("needs-and-offers", "board"),
+        ("proposals-vote", "board"),
+        ("home-reflection", "reflection"),
+    ):
+        day.go(key)
+        assert stage_mode(day.state, day.agenda) == mode, key
+    for key, mode in (("entry-points-poll", "poll"), ("leader-panel", "panel")):
+        day2.go(key)
+        assert stage_mode(day2.state, day2.agenda) == mode, key
+
+
+def test_the_preview_of_a_group_shows_that_groups_ideas_only(day: Day) -> None:
+    day.go("needs-and-offers")
+    day.do(FormGroups(seed=1))
+    posted = {who: day.do(PostIdea(text=f"Fra {who}"), who) for who in PEOPLE}
+    groups = day.state.board.groups["needs-and-offers"]
+    group = groups["anna"]
+    context = preview_context(day.scene(), Role.PARTICIPANT, group)
+    assert {row.id for row in context["ideas"]} == {
+        posted[who] for who in PEOPLE if groups[who] == group
+    }
+    assert context["my_group"] == group
+    assert preview_context(day.scene(), Role.PARTICIPANT, "no-such-group") == {}
+    assert preview_context(day.scene(), Role.PROJECTOR, group) == {}
+
+
+def test_the_console_context_has_the_board_people_and_links(day: Day) -> None:
+    day.go("needs-and-offers")
+    day.do(PostIdea(text="Én indgang"), "anna")
+    context = console_view(day.scene(), ROW, day.board(), "da", "http://laptop")
+    assert context["stage"] == "board" and context["desk"].total == 1
+    assert context["links"].leader_code == "LEAD42"
+    assert context["next_phase"]["minutes"] > 0 and context["ideas_total"] == 1
+
+
+def test_a_card_is_rendered_once_per_row_and_again_when_it_changes() -> None:
+    cards.clear()
+    renderer = Renderer()
+    template = renderer.env.from_string("{% for c in rows %}{{ card_html(c) }}{% endfor %}")
+    card = Card(
+        id="i1",
+        text="Én <indgang>",
+        author="Anna",
+        group="g1",
+        theme="",
+        theme_name="",
+        votes=None,
+        votes_public=False,
+        hidden=False,
+        merged=(),
+        earlier="",
+        readonly=False,
+    )
+
+    def render(*rows: Card) -> str:
+        context = {**i18n.render_context("da"), "rows": rows, "card_html": cards.card_html}
+        return template.render(context | {"workshop": ROW})
+
+    first = render(card)
+    assert "Én &lt;indgang&gt;" in first and 'draggable="true"' in first
+    assert f'action="/w/{ROW.id}/commands"' in first
+    assert render(card) == first
+    assert len(cards._kept) == 1  # the same row: kept, not rendered again
+    themed = replace(card, theme="t1", theme_name="Adgang")
+    assert "Adgang" in render(themed) and len(cards._kept) == 2
+    assert 'draggable="true"' not in render(replace(card, readonly=True))
