@@ -114,14 +114,22 @@ async def _load(request: Request) -> tuple[Reflection, bool]:
 async def reflection_page(request: Request) -> Response:
     reflection, writable = await _load(request)
     language = language_of(request)
+    app = services(request)
+
+    def title() -> str:
+        with session_scope(app.engine) as session:
+            row = get_workshop(session, workshop_id=reflection.workshop_id)
+            return "" if row is None else agenda_of(row).title.get(language)
+
     context = {
+        "workshop_title": await asyncio.to_thread(title),
         "reflection": reflection,
         "prompt": Text.model_validate(reflection.prompt).get(language),
         "writable": writable,
         "limit": reflections.MAX_TEXT,
         "updated": i18n.format_datetime(reflection.updated_at, language),
     }
-    response = page(services(request).renderer, request, "participant/reflection.html", context)
+    response = page(app.renderer, request, "participant/reflection.html", context)
     response.headers.update(PRIVATE)
     return response
 

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-import httpx2 as httpx
 import pytest
 from playwright.async_api import Browser, expect
 
 from facilitator.agenda import Programme
-from tests.browser.support import join, laptop, phone, screenshot, serious_violations
+from tests.browser.support import (
+    facilitate,
+    join,
+    laptop,
+    phone,
+    screenshot,
+    serious_violations,
+)
 from tests.support import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -16,17 +22,6 @@ pytestmark = pytest.mark.browser
 def index(programme: Programme, workshop: str, key: str) -> int:
     phases = programme.workshop(workshop).agenda.phases
     return next(i for i, p in enumerate(phases) if p.key == key)
-
-
-async def facilitate(server: LiveServer, link_index: int, *commands: dict[str, object]) -> None:
-    link = server.links[link_index]
-    token = link.facilitator.split("token=")[1]
-    async with httpx.AsyncClient(base_url=server.base) as http:
-        for command in commands:
-            response = await http.post(
-                f"/w/{link.workshop_id}/commands?token={token}", json=command
-            )
-            assert response.status_code == 200, response.text
 
 
 async def test_leaders_triage_together_and_the_panel_reveal_appears_on_a_phone(
@@ -58,6 +53,8 @@ async def test_leaders_triage_together_and_the_panel_reveal_appears_on_a_phone(
     entries = first.locator("#catalogue li.entry")
     await expect(entries).to_have_count(2)
     one = entries.nth(0)
+    await one.locator("summary").first.click()  # an entry opens to be judged
+    await second.locator("#catalogue li.entry").nth(0).locator("summary").first.click()
     await one.locator("select[name=verdict]").select_option("start_now")
     await one.locator("input[name=timeline]").fill("2027-03")
     await one.locator("textarea[name=rationale]").fill("Kan gøres med de folk vi har")
@@ -71,6 +68,7 @@ async def test_leaders_triage_together_and_the_panel_reveal_appears_on_a_phone(
     await expect(other).to_have_value("1")  # B's unsaved edit survived A's update
     await second.locator("#catalogue li.entry").nth(0).locator("button.primary").click()
     await expect(one.locator("details.history summary")).to_contain_text("4")
+    await entries.nth(1).locator("summary").first.click()
     await entries.nth(1).locator("select[name=verdict]").select_option("await")
     await entries.nth(1).locator("button.primary").click()
     await expect(
@@ -97,7 +95,7 @@ async def test_leaders_triage_together_and_the_panel_reveal_appears_on_a_phone(
     decision = staff.locator("#catalogue li.entry.revealed")
     await expect(decision).to_have_count(1)
     await expect(decision).to_contain_text("Kan gøres med de folk vi har")
-    await expect(decision).to_contain_text("2027-03")
+    await expect(decision).to_contain_text("Marts 2027")  # the period as the exports say it
     assert "Fast kontaktperson" not in await staff.locator("#catalogue").inner_text()
     await decision.locator("button[value=react]").first.click()
     await expect(leader.locator("#catalogue li.entry.revealed")).to_contain_text("1")

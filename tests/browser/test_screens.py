@@ -57,7 +57,7 @@ async def test_five_phones_post_and_every_screen_shows_the_ideas_live(
 
     await steer(facilitator, "start")
     await jump(facilitator, phase_index(programme, "group_work"))
-    await facilitator.click("#people button[value=form_groups]")
+    await facilitator.click("#stage button[value=form_groups]")
     for n, page in enumerate(phones):
         await expect(page.locator("#compose")).to_be_visible()
         await page.fill("#idea-text", f"Forslag fra deltager {n}")
@@ -240,14 +240,12 @@ async def test_the_facilitator_edits_and_merges_ideas_and_the_phones_follow(
     ideas = facilitator.locator("#moderation .idea")
     await expect(ideas).to_have_count(3)
     first = ideas.nth(0)
-    await first.locator("summary").click()
-    await first.locator("textarea[name=text]").fill("Én indgang for alle virksomheder")
-    await first.locator("form:has(input[value=edit_idea]) button").click()
+    await first.locator("button[data-edit]").click()  # the console's shared edit dialog
+    await facilitator.fill("#edit-text", "Én indgang for alle virksomheder")
+    await facilitator.click("#edit-form button")
     await expect(page.locator("#board")).to_contain_text("Én indgang for alle virksomheder")
-    second = ideas.nth(1)
-    await second.locator("summary").click()
-    await second.locator("select[name=target]").select_option(index=0)
-    await second.locator("form:has(input[value=merge_ideas]) button").click()
+    await ideas.nth(1).drag_to(ideas.nth(0))  # a card dropped on another: merge, asked first
+    await facilitator.click("#merge-dialog button[type=submit]")
     await expect(page.locator("#board .idea")).to_have_count(2)
 
 

@@ -101,7 +101,8 @@ def board_context(
     standing = [idea for idea in seen if idea.merged_into is None]
     posting = phase is not None and rules.writable_board(phase) is not None
     ideas = [i for i in standing if i.phase == phase.key] if posting and phase else standing
-    earlier = [i for i in standing if i not in ideas]
+    taken = {i.id for i in ideas}  # a set: a list here made every render quadratic
+    earlier = [i for i in standing if i.id not in taken]
     if group is not None:
         ideas = [idea for idea in ideas if idea.group == group]
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from facilitator import i18n
 from facilitator.agenda import Agenda, GroupWorkPhase, LeaderPanelPhase, LeaderTriagePhase
 from facilitator.core import visibility
 from facilitator.core.actors import Actor
-from facilitator.core.catalogue import CatalogueState, Entry, Verdict
+from facilitator.core.catalogue import CatalogueState, Entry, Revision, Verdict
 from facilitator.core.visibility import Sight
 from facilitator.core.workshop import WorkshopState
+from facilitator.exports import period_label
 from facilitator.i18n import N_, gettext
 
 VERDICT_LABELS = {
@@ -17,6 +19,53 @@ VERDICT_LABELS = {
     Verdict.CITY_COUNCIL: N_("Send to the city council"),
     Verdict.AWAIT: N_("Await"),
 }
+# The triage's fields as a leader reads them in an entry's history.
+FIELD_LABELS = {
+    "verdict": N_("Verdict"),
+    "priority": N_("Priority"),
+    "owner": N_("Owner"),
+    "timeline": N_("Timeline"),
+    "rationale": N_("Rationale"),
+}
+CLEARED = N_("cleared")
+RATIONALE_SHOWN = 80  # characters of a rationale in the history; the field holds it all
+
+
+def period(value: str | None, language: str) -> str | None:
+    """A timeline as the exports say it: "1. kvartal 2027", "Marts 2027"."""
+    if not value:
+        return None
+    try:
+        return period_label(value, language)
+    except ValueError:  # not a period the core would have stored
+        return value
+
+
+def _change(
+    revision: Revision, departments: dict[str, str], names: dict[str, str], language: str
+) -> dict[str, str]:
+    """One history line in words: who, when, which field, what it became."""
+    value = revision.value
+    shown: str
+    if value is None or value == "":
+        shown = gettext(language, CLEARED)
+    elif revision.field == "verdict":
+        shown = gettext(language, VERDICT_LABELS[Verdict(str(value))])
+    elif revision.field == "owner":
+        shown = departments.get(str(value), str(value))
+    elif revision.field == "timeline":
+        shown = period(str(value), language) or str(value)
+    elif revision.field == "rationale":
+        text = str(value)
+        shown = text if len(text) <= RATIONALE_SHOWN else text[: RATIONALE_SHOWN - 1] + "…"
+    else:
+        shown = str(value)
+    return {
+        "who": names.get(revision.by) or gettext(language, "Facilitator"),
+        "when": i18n.format_time(revision.at, language),
+        "field": gettext(language, FIELD_LABELS.get(revision.field, revision.field)),
+        "value": shown,
+    }
 
 
 def _mode(state: WorkshopState, agenda: Agenda) -> str | None:
@@ -31,7 +80,14 @@ def _mode(state: WorkshopState, agenda: Agenda) -> str | None:
 
 
 def _row(
-    entry: Entry, sight: Sight, names: dict[str, str], reactions: dict[str, int], language: str
+    entry: Entry,
+    sight: Sight,
+    names: dict[str, str],
+    reactions: dict[str, int],
+    language: str,
+    *,
+    members: dict[str, str],
+    titles: dict[str, str],
 ) -> dict[str, Any]:
     decided, drafts = sight.decision(entry), sight.drafts
     last = entry.history[-1] if entry.history else None
@@ -39,7 +95,11 @@ def _row(
         "id": entry.id,
         "text": entry.text,
         "origin": entry.origin,
+        "origin_title": titles.get(entry.origin, ""),
         "group": entry.group,
+        "group_number": entry.group[1:] if entry.group and entry.group[1:].isdigit() else None,
+        # Where the core hands entries on with their author (None: not known, or anonymous).
+        "author": getattr(entry, "author_name", None),
         "votes": entry.votes,
         "theme": entry.theme,
         "revealed": entry.revealed,
@@ -51,8 +111,9 @@ def _row(
         "owner": entry.owner if decided else None,
         "owner_name": names.get(entry.owner or "", entry.owner) if decided else None,
         "timeline": entry.timeline if decided else None,
+        "timeline_label": period(entry.timeline, language) if decided else None,
         "rationale": entry.rationale if decided else "",
-        "history": list(entry.history) if drafts else [],
+        "history": [_change(r, names, members, language) for r in entry.history] if drafts else [],
         "last": last if drafts else None,
         "reactions": reactions,
     }
@@ -65,16 +126,31 @@ def catalogue_context(
     departments: dict[str, str],
     member_names: dict[str, str],
     language: str,
+    *,
+    titles: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """``departments``: key → display name; ``member_names``: participant id → name."""
+    """``departments``: key → display name; ``member_names``: participant id → name;
+    ``titles``: the programme's workshop keys → their titles (where entries came from)."""
     mode = _mode(state, agenda)
     catalogue: CatalogueState = state.catalogue
     sight = visibility.of(Actor(viewer.role))  # the role's view: nothing personal
     drafts = sight.drafts
     rows = {
-        key: _row(entry, sight, departments, catalogue.reaction_counts(key), language)
+        key: _row(
+            entry,
+            sight,
+            departments,
+            catalogue.reaction_counts(key),
+            language,
+            members=member_names,
+            titles=titles or {},
+        )
         for key, entry in catalogue.entries.items()
     }
+    # The leaders' order for the triage's sorting: by priority (unset last), then as imported.
+    order = sorted(rows, key=lambda k: (rows[k]["priority"] is None, rows[k]["priority"] or 0))
+    for n, key in enumerate(order):
+        rows[key]["leaders_order"] = n
     revealed = [rows[key] for key in catalogue.revealed_order if key in rows]
     by_verdict = (
         [
@@ -90,14 +166,19 @@ def catalogue_context(
     )
     undecided = [row for row in rows.values() if row["verdict"] is None]
     timeline = [
-        {"period": period, "entries": [rows[e.id] for e in entries if sight.decision(e)]}
-        for period, entries in catalogue.timeline().items()
+        {
+            "period": slot,
+            "label": period(slot, language),
+            "entries": [rows[e.id] for e in entries if sight.decision(e)],
+        }
+        for slot, entries in catalogue.timeline().items()
     ]
     return {
         "catalogue_mode": mode,
         "catalogue_rows": list(rows.values()),
         "catalogue_by_verdict": by_verdict,
         "catalogue_undecided": undecided,
+        "catalogue_decided": len(rows) - len(undecided),
         "catalogue_revealed": revealed,
         "catalogue_timeline": [t for t in timeline if t["entries"]],
         "catalogue_questions": [
