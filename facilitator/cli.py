@@ -1,4 +1,5 @@
-"""facilitator: run the server, check agendas, create the demo, export, anonymise.
+"""facilitator: run the server, check agendas, create the demo, print the links, export,
+anonymise.
 
 Every command prints one line per problem and exits with status 1 on failure, never with a
 traceback. `facilitator COMMAND --help` tells more."""
@@ -11,8 +12,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from facilitator.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -76,6 +81,14 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--programme", type=Path, help="programme file (default: the Solrød one)")
     demo.add_argument("--json", action="store_true", help="print the links as JSON")
     demo.set_defaults(run=_demo)
+
+    links = commands.add_parser(
+        "links", help="print a new sign-in link for the home page, and every link and code"
+    )
+    _common(links)
+    links.add_argument("programme", nargs="?", help="a programme's id or key (default: all)")
+    links.add_argument("--json", action="store_true", help="print them as JSON")
+    links.set_defaults(run=_links)
     return parser
 
 
@@ -112,8 +125,11 @@ def _serve(args: argparse.Namespace) -> int:
         raise SystemExit("facilitator: error: https needs both --ssl-certfile and --ssl-keyfile")
     settings = _with_room_address(settings, scheme="https" if args.ssl_certfile else "http")
     # Fail here, in one line, rather than inside the server's start-up.
-    upgrade(make_engine(settings.resolved_database_url()))
+    engine = make_engine(settings.resolved_database_url())
+    upgrade(engine)
     _announce(settings)
+    _first_home_link(engine, settings)
+    engine.dispose()
     uvicorn.run(
         "facilitator.web.asgi:app",
         host=settings.host,
@@ -167,6 +183,97 @@ def _announce(settings: Settings) -> None:
         return
     print(f"facilitator: phones join at {url}/join", file=sys.stderr)
     segno.make(f"{url}/join", error="m").terminal(out=sys.stderr, compact=True)
+
+
+def _first_home_link(engine: Engine, settings: Settings) -> None:
+    """At the first start, the facilitator's secret: a one-time link into the home page."""
+    from facilitator.clock import system_clock
+    from facilitator.store import home
+    from facilitator.store.db import session_scope
+
+    with session_scope(engine) as session:
+        secret = home.first_link(session, now=system_clock())
+    url = settings.base_url()
+    if secret is None:
+        print(
+            f"facilitator: the facilitator's home is {url}/home "
+            "(a new sign-in link: facilitator links)",
+            file=sys.stderr,
+        )
+        return
+    print(
+        "facilitator: the facilitator's home, signed in by this link (it works once, for 7 "
+        f"days; keep it private):\n  {url}/home/login/{secret}",
+        file=sys.stderr,
+    )
+
+
+def _links(args: argparse.Namespace) -> int:
+    """A fresh one-time link into the home page, and each programme's links and codes."""
+    from facilitator.agenda import Text
+    from facilitator.clock import system_clock
+    from facilitator.store import home, programmes
+    from facilitator.store.db import make_engine, session_scope
+    from facilitator.store.migrate import upgrade
+    from facilitator.store.programmes import links_for
+    from facilitator.store.workshops import agenda_of
+
+    settings = _settings(args)
+    engine = make_engine(settings.resolved_database_url())
+    upgrade(engine)
+    base, language = settings.base_url(), settings.language
+    with session_scope(engine) as session:
+        found = (
+            programmes.find(session, target=args.programme)
+            if args.programme
+            else programmes.programmes(session)
+        )
+        if args.programme and not found:
+            print(f"facilitator: error: no programme {args.programme!r}", file=sys.stderr)
+            return 1
+        secret = home.new_link(session, now=system_clock())
+        shown: list[dict[str, Any]] = [
+            {
+                "programme": view.row.key,
+                "id": view.row.id,
+                "title": Text.model_validate(view.row.spec["title"]).get(language),
+                "workshops": [
+                    {
+                        **links_for(row, agenda_of(row).title.get(language), base).as_dict(),
+                        "leader": f"{base}/join/{row.leader_code}",
+                        "guest": f"{base}/join/{row.guest_code}" if row.guest_code else "",
+                        "status": row.status,
+                        "starts_at": row.starts_at.isoformat() if row.starts_at else None,
+                    }
+                    for row in view.workshops
+                ],
+            }
+            for view in found
+        ]
+    engine.dispose()
+    home_link = f"{base}/home/login/{secret}"
+    if args.json:
+        print(json.dumps({"home": home_link, "programmes": shown}, indent=2))
+        return 0
+    print("The facilitator's home (this link works once, for 7 days; keep it private):")
+    print(f"  {home_link}")
+    for programme in shown:
+        print(f"\n{programme['title']}  (key {programme['programme']}, id {programme['id']})")
+        for number, link in enumerate(programme["workshops"], start=1):
+            codes = (
+                f"join code {link['join_code']}, leader code {link['leader_code']}, "
+                f"guest code {link['guest_code']}"
+            )
+            print(f"\n{number}. {link['title']}  ({codes}; {link['status']})")
+            print(f"   facilitator: {link['facilitator']}")
+            print(f"   participant: {link['participant']}")
+            print(f"   leader:      {link['leader']}")
+            if link["guest"]:
+                print(f"   guest:       {link['guest']}")
+            print(f"   projector:   {link['projector']}")
+    if not shown:
+        print("\nNo programmes yet: create one on the home page, or with facilitator demo.")
+    return 0
 
 
 def _check(args: argparse.Namespace) -> int:

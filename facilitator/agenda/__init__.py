@@ -11,6 +11,8 @@ check_files(paths) -> list[Problem]    never raises for bad input
 from ._base import Role, Text
 from ._models import Agenda, Audience, DayLength, Department, Programme, WorkshopSpec
 from ._phases import (
+    _PHASES,
+    PHASE_SETTINGS,
     BreakPhase,
     GroupWorkPhase,
     HomeReflectionPhase,
@@ -30,7 +32,16 @@ from ._polls import TEXT_ANSWER_LIMIT, AnswerKind, PollOption, Scale
 from ._problems import AgendaError, Problem
 from ._pulse import RECOMMEND, SCALE, Measurement, Pulse, PulseItem, Recommend, Reference
 
+# Each kind of phase → its model; with PHASE_SETTINGS (kind → its settings, in order), what a
+# form for a phase is made from (the agenda editor).
+PHASE_MODELS: dict[str, type[Phase]] = {
+    str(model.model_fields["kind"].default): model  # type: ignore[misc]
+    for model in _PHASES
+}
+
 __all__ = [
+    "PHASE_MODELS",
+    "PHASE_SETTINGS",
     "RECOMMEND",
     "SCALE",
     "TEXT_ANSWER_LIMIT",

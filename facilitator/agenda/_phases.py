@@ -111,9 +111,21 @@ class HomeReflectionPhase(_PhaseBase):
 
 
 class IndividualPhase(_PhaseBase):
+    """Each person works on their own: with a ``board``, they post personal commitments to it.
+    The phones show each person only their own, unless ``shows_others`` lets everyone see
+    everyone's (with names, unless posted anonymously)."""
+
     kind: Literal[PhaseKind.INDIVIDUAL] = PhaseKind.INDIVIDUAL
     uses_reflection: bool = False
     board: Slug | None = None
+    shows_others: bool = False
+
+    @field_validator("shows_others")
+    @classmethod
+    def _needs_board(cls, shows_others: bool, info: ValidationInfo) -> bool:
+        if shows_others and info.data.get("board", "") is None:
+            raise ValueError("shows_others needs a board: without one nobody posts anything")
+        return shows_others
 
 
 class LeaderTriagePhase(_LeadersOnly):

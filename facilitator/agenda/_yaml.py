@@ -72,6 +72,14 @@ def read_source(path: str | Path) -> Source:
         raise AgendaError([Problem(name, exc.line, exc.message)]) from None
 
 
+def read_bytes(name: str, raw: bytes) -> Source:
+    """A file's content as read (an upload, say); raise AgendaError when it is no YAML at all."""
+    try:
+        return _parse(name, raw)
+    except _Unreadable as exc:
+        raise AgendaError([Problem(name, exc.line, exc.message)]) from None
+
+
 def _read(name: str, path: Path) -> Source:
     try:
         raw = path.read_bytes()
@@ -81,6 +89,10 @@ def _read(name: str, path: Path) -> Source:
         raise _Unreadable(None, "this is a folder, not a file") from None
     except OSError as exc:
         raise _Unreadable(None, f"the file cannot be read: {exc.strerror or exc}") from None
+    return _parse(name, raw)
+
+
+def _parse(name: str, raw: bytes) -> Source:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

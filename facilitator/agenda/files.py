@@ -1,8 +1,14 @@
-"""Agenda and programme files: load them, or check them and list every problem found."""
+"""Agenda and programme files: load them, or check them and list every problem found.
+
+An agenda edited in the browser is checked as a file too (``check_agenda_text``): the same
+rules and messages as ``facilitator agendas check``, in the context of its programme, and
+written back as a file with ``agenda_yaml``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -12,7 +18,23 @@ from ._checks import Issue, agenda_issues, label, mappings, programme_issues
 from ._explain import explain
 from ._models import DEFER_CHECKS, Agenda, Programme, ProgrammeFile
 from ._problems import AgendaError, Problem
-from ._yaml import Source, read_source
+from ._pulse import Pulse
+from ._write import agenda_data, phase_data, to_yaml
+from ._yaml import Source, read_bytes, read_source
+
+__all__ = [
+    "DEFAULT_PROGRAMME",
+    "InProgramme",
+    "agenda_data",
+    "agenda_yaml",
+    "check_agenda_text",
+    "check_files",
+    "load_agenda",
+    "load_programme",
+    "phase_data",
+    "read_bytes",
+    "to_yaml",
+]
 
 DEFAULT_PROGRAMME = Path(__file__).resolve().parents[2] / "agendas" / "solrod-programme.yaml"
 
@@ -48,6 +70,61 @@ def check_files(paths: Iterable[str | Path]) -> list[Problem]:
         except Exception as exc:  # a bug of ours must not hide the author's problems
             problems.append(_internal(path, exc))
     return list(dict.fromkeys(problems))
+
+
+@dataclass(frozen=True)
+class InProgramme:
+    """Where an agenda stands in a programme, for the rules across workshops.
+
+    ``programme`` is the programme's own settings as dumped (key, title, organisation,
+    departments, pulse); ``workshops`` every workshop in order as ``{"key", "audience",
+    "agenda"}`` with its agenda dumped (``model_dump(mode="json")``); ``position`` the index
+    of the workshop whose agenda is checked (its own entry is replaced by the checked one).
+    """
+
+    programme: Mapping[str, Any]
+    workshops: Sequence[Mapping[str, Any]]
+    position: int
+
+
+def check_agenda_text(
+    text: str | bytes, name: str, *, context: InProgramme | None = None
+) -> tuple[Agenda | None, list[Problem]]:
+    """An agenda file's content checked as ``facilitator agendas check`` checks it (with the
+    programme's rules across workshops when ``context`` places it in one): the agenda, with
+    the programme's pulse if it takes it, or None and every problem, by line."""
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    try:
+        source = read_bytes(name, raw)
+    except AgendaError as exc:
+        return None, list(exc.problems)
+    agenda, problems = _agenda(source)
+    if context is None or not isinstance(source.data, dict):
+        return agenda, problems
+    workshops = [dict(workshop) for workshop in context.workshops]
+    here = context.position
+    checked = agenda.model_dump(mode="json") if agenda is not None else source.data
+    # The workshop's audience is its agenda's: a row has no audience of its own.
+    workshops[here] = {
+        **workshops[here],
+        "audience": source.data.get("audience"),
+        "agenda": checked,
+    }
+    for issue in programme_issues({**context.programme, "workshops": workshops}):
+        if issue.loc[:3] == ("workshops", here, "agenda"):
+            problems.append(_report(Issue(issue.loc[3:], issue.message), source))
+    problems = _by_line(problems)
+    if problems or agenda is None:
+        return None, problems
+    pulse = context.programme.get("pulse")
+    if agenda.measures and pulse is not None:
+        agenda = agenda.model_copy(update={"pulse": Pulse.model_validate(pulse)})
+    return agenda, problems
+
+
+def agenda_yaml(agenda: Agenda, heading: str = "") -> str:
+    """The agenda as a file that loads back to it (its pulse excepted: the programme's)."""
+    return to_yaml(agenda_data(agenda), heading)
 
 
 def _loaded(path: str | Path, load: Callable[[], tuple[_T | None, list[Problem]]]) -> _T:

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from facilitator.agenda import Agenda
+
 
 class _Event(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -53,6 +55,24 @@ class WorkshopReopened(_Event):
     phase: int | None
 
 
+class AgendaRevised(_Event):
+    """The facilitator changed the agenda (``core.revision``): ``agenda`` is the whole new one;
+    its first ``kept`` phases, those that have run or are under way, are as they were, and the
+    phases after them are new. ``version`` counts the revisions: the first is 1."""
+
+    type: Literal["agenda_revised"] = "agenda_revised"
+    agenda: Agenda
+    kept: int
+    version: int
+
+
 MachineEvent = (
-    WorkshopStarted | PhaseChanged | Paused | Resumed | Extended | WorkshopEnded | WorkshopReopened
+    WorkshopStarted
+    | PhaseChanged
+    | Paused
+    | Resumed
+    | Extended
+    | WorkshopEnded
+    | WorkshopReopened
+    | AgendaRevised
 )

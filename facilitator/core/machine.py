@@ -27,6 +27,7 @@ from facilitator.core.commands import (
 )
 from facilitator.core.errors import CONFLICT, NOT_ALLOWED, Refusal
 from facilitator.core.events import (
+    AgendaRevised,
     Extended,
     MachineEvent,
     Paused,
@@ -67,6 +68,7 @@ class MachineState:
     phase: int | None  # None in the lobby
     since: datetime | None  # start of the current running stretch; None unless running
     clocks: tuple[PhaseClock, ...]
+    revision: int = 0  # the agenda's version: how many times it was revised (core.revision)
 
     @classmethod
     def initial(cls, planned_minutes: Sequence[int]) -> MachineState:
@@ -216,6 +218,10 @@ def evolve(state: MachineState, event: MachineEvent) -> MachineState:
         case WorkshopReopened():
             # Paused in the phase it ended in; its clock goes on from where it stopped.
             return replace(state, status=Status.PAUSED, since=None)
+        case AgendaRevised(agenda=agenda, kept=kept, version=version):
+            # The phases that ran keep their clocks; the new ones after them start afresh.
+            fresh = tuple(PhaseClock(planned=60 * phase.minutes) for phase in agenda.phases[kept:])
+            return replace(state, clocks=(*state.clocks[:kept], *fresh), revision=version)
     raise AssertionError(f"unhandled event {event!r}")  # pragma: no cover
 
 

@@ -19,17 +19,30 @@ from pydantic import Field, TypeAdapter
 from typing_extensions import TypeIs
 
 from facilitator.agenda import Agenda, Phase, Role
-from facilitator.core import board, catalogue, machine, people, polls, pulse, questions
+from facilitator.core import (
+    board,
+    catalogue,
+    initiatives,
+    machine,
+    outcome,
+    people,
+    polls,
+    pulse,
+    questions,
+    revision,
+)
 from facilitator.core.actors import Actor
 from facilitator.core.board_messages import BoardCommand, BoardEvent, CreateTheme
 from facilitator.core.catalogue_messages import CatalogueCommand, CatalogueEvent, ImportedEntry
 from facilitator.core.commands import MachineCommand
 from facilitator.core.errors import CONFLICT, Refusal
 from facilitator.core.events import MachineEvent, PhaseChanged
+from facilitator.core.initiatives import InitiativeUpdated, UpdateInitiative
 from facilitator.core.people_messages import PeopleCommand, PeopleEvent
 from facilitator.core.poll_messages import PollCommand, PollEvent
 from facilitator.core.pulse_messages import PulseCommand, PulseEvent
 from facilitator.core.question_messages import QuestionCommand, QuestionEvent
+from facilitator.core.revision import ReviseAgenda
 
 Command = (
     MachineCommand
@@ -39,6 +52,20 @@ Command = (
     | QuestionCommand
     | PollCommand
     | PulseCommand
+    | UpdateInitiative
+    | ReviseAgenda
+)
+# What a client may send over /commands and the websockets: an agenda revision arrives only
+# through the agenda editor (web/editor.py), which first checks it in its programme.
+WireCommand = (
+    MachineCommand
+    | BoardCommand
+    | PeopleCommand
+    | CatalogueCommand
+    | QuestionCommand
+    | PollCommand
+    | PulseCommand
+    | UpdateInitiative
 )
 Event = (
     MachineEvent
@@ -48,8 +75,11 @@ Event = (
     | QuestionEvent
     | PollEvent
     | PulseEvent
+    | InitiativeUpdated
 )
-COMMANDS: TypeAdapter[Command] = TypeAdapter(Annotated[Command, Field(discriminator="type")])
+COMMANDS: TypeAdapter[WireCommand] = TypeAdapter(
+    Annotated[WireCommand, Field(discriminator="type")]
+)
 EVENTS: TypeAdapter[Event] = TypeAdapter(Annotated[Event, Field(discriminator="type")])
 Sources = Mapping[str, Sequence[ImportedEntry]]
 
@@ -123,6 +153,9 @@ class WorkshopState:
     questions: questions.QuestionsState = field(default_factory=questions.QuestionsState.empty)
     polls: polls.PollsState = field(default_factory=polls.PollsState.empty)
     pulse: pulse.PulseState = field(default_factory=pulse.PulseState.empty)
+    initiatives: initiatives.InitiativesState = field(
+        default_factory=initiatives.InitiativesState.empty
+    )
 
     @classmethod
     def initial(cls, planned_minutes: Sequence[int]) -> WorkshopState:
@@ -165,6 +198,15 @@ def decide(
     actor = as_member(state, actor)
     members = state.board.members
     decided: Sequence[Event] | Refusal
+    if isinstance(command, ReviseAgenda):
+        revised = revision.decide(state.machine, agenda, command, actor, now)
+        return revised if isinstance(revised, Refusal) else list[Event](revised)
+    if isinstance(command, UpdateInitiative):
+        is_published = outcome.published(state.machine, agenda)
+        decided = initiatives.decide(
+            state.initiatives, state.catalogue, command, actor, now, published=is_published
+        )
+        return decided if isinstance(decided, Refusal) else list[Event](decided)
     if _for_machine(command):
         found = machine.decide(state.machine, command, actor, now)
         if isinstance(found, Refusal):
@@ -238,6 +280,8 @@ def evolve(state: WorkshopState, event: Event) -> WorkshopState:
         return replace(state, polls=polls.evolve(state.polls, event))
     if _of_pulse(event):
         return replace(state, pulse=pulse.evolve(state.pulse, event))
+    if isinstance(event, InitiativeUpdated):
+        return replace(state, initiatives=initiatives.evolve(state.initiatives, event))
     raise AssertionError(f"unhandled event {event!r}")  # pragma: no cover
 
 

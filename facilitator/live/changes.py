@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import Connection
 from sqlmodel import Session
 
+from facilitator.agenda import Agenda
 from facilitator.core.actors import Actor
 from facilitator.core.errors import Refusal
 from facilitator.core.workshop import Command, Event, WorkshopState, fold
@@ -56,6 +57,9 @@ class Moved:
     # Participant id → the home reflection they share with their group, read again when
     # people joined (it comes with their row); None: unchanged.
     shared: Mapping[str, str] | None = None
+    # The agenda ``events`` start from when it is not the room's (a restore read it again);
+    # None: the room's. A revision among the events brings its own (core.revision).
+    agenda: Agenda | None = None
 
 
 @dataclass(frozen=True)

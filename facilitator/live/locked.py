@@ -27,6 +27,7 @@ from facilitator.agenda import Agenda
 from facilitator.clock import Clock
 from facilitator.core.board_messages import ParticipantJoined
 from facilitator.core.errors import Refusal
+from facilitator.core.revision import agenda_after
 from facilitator.core.workshop import Event, Sources, WorkshopState, catalogue_needs, decide, fold
 from facilitator.live.changes import (
     MOVES,
@@ -55,30 +56,39 @@ class LockedWriter:
         """Decide the command against the committed state and write it if accepted: its
         outcome, and where the room goes (what others wrote first included), if anywhere."""
         caught_up: list[tuple[int, Event]] = []
+        base: Agenda | None = None  # the agenda a restore read again, if one did
         for attempt in range(_ATTEMPTS):
+            agenda = agenda_after(base or self.agenda, caught_up)
             try:
-                written = self._apply_once(state, seq, submitted)
+                written = self._apply_once(state, seq, submitted, agenda)
             except (workshops.StaleWriter, IntegrityError):
                 # Rare once the row is locked (a receipt raced in from another process):
                 # catch up, wait a little, jittered, and decide again.
                 missed = self.catch_up(state, seq)
                 if missed is not None:
                     if missed.restored:
-                        caught_up = []
+                        caught_up, base = [], missed.agenda
                     state, seq, caught_up = missed.state, missed.seq, caught_up + missed.events
                 time.sleep(random.uniform(0, 0.01 * (attempt + 1)))
                 continue
             moved = written.moved
             if moved is None:
-                behind = Moved(state, seq, caught_up) if caught_up else None
+                behind = Moved(state, seq, caught_up, agenda=base) if caught_up else None
                 return Written(written.outcome, self._with_shared(behind))
             joined = Moved(
-                moved.state, moved.seq, caught_up + moved.events, moved.restored, moved.shared
+                moved.state,
+                moved.seq,
+                caught_up + moved.events,
+                moved.restored,
+                moved.shared,
+                agenda=base,
             )
             return Written(written.outcome, self._with_shared(joined))
         raise RuntimeError(f"workshop {self.workshop_id}: could not claim the next seq")
 
-    def _apply_once(self, state: WorkshopState, seq: int, submitted: Submitted) -> Written:
+    def _apply_once(
+        self, state: WorkshopState, seq: int, submitted: Submitted, agenda: Agenda
+    ) -> Written:
         command, actor, client_id = submitted.command, submitted.actor, submitted.client_id
         with session_scope(self._engine) as session:
             # Writers of one workshop queue on its row (FOR UPDATE; SQLite's BEGIN IMMEDIATE
@@ -98,8 +108,10 @@ class LockedWriter:
                     return Written(Accepted(seq=receipt.seq, replayed=True), behind)
             now = self._clock()
             command_id = client_id or uuid.uuid4().hex
-            sources = self._sources(session, state, command.type)
-            decided = decide(state, self.agenda, command, actor, now, command_id, sources)
+            # What others wrote first may have revised the agenda: decide against that one.
+            agenda = agenda_after(agenda, caught_up)
+            sources = self._sources(session, state, agenda, command.type)
+            decided = decide(state, agenda, command, actor, now, command_id, sources)
             if isinstance(decided, Refusal):
                 return Written(decided, behind)
             change = Decided(self.workshop_id, seq, state, decided, actor, client_id, now)
@@ -110,9 +122,11 @@ class LockedWriter:
         moved = change.moved()
         return Written(Accepted(seq=last), Moved(moved.state, last, caught_up + moved.events))
 
-    def _sources(self, session: Session, state: WorkshopState, command_type: str) -> Sources:
+    def _sources(
+        self, session: Session, state: WorkshopState, agenda: Agenda, command_type: str
+    ) -> Sources:
         """What entering a phase may import from earlier workshops (read only when needed)."""
-        needs = catalogue_needs(state, self.agenda)
+        needs = catalogue_needs(state, agenda)
         if not needs or command_type not in MOVES:
             return {}
         row = workshops.get_workshop(session, workshop_id=self.workshop_id)
@@ -146,7 +160,8 @@ class LockedWriter:
                 raise WorkshopNotFound(self.workshop_id)
             state = workshops.restore(session, workshop=row)
             shared = reflections.shared_in(session, workshop_id=self.workshop_id)
-            return Moved(state, row.seq, [], restored=True, shared=shared)
+            agenda = workshops.agenda_of(row)
+            return Moved(state, row.seq, [], restored=True, shared=shared, agenda=agenda)
 
     def shared_reflections(self) -> Mapping[str, str]:
         with session_scope(self._engine) as session:
@@ -158,7 +173,12 @@ class LockedWriter:
         if moved is None or moved.shared is not None or not _someone_joined(moved.events):
             return moved
         return Moved(
-            moved.state, moved.seq, moved.events, moved.restored, self.shared_reflections()
+            moved.state,
+            moved.seq,
+            moved.events,
+            moved.restored,
+            self.shared_reflections(),
+            agenda=moved.agenda,
         )
 
 

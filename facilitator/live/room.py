@@ -24,6 +24,7 @@ from sqlalchemy import Engine
 from facilitator.agenda import Agenda
 from facilitator.clock import Clock
 from facilitator.core.actors import Actor
+from facilitator.core.revision import agenda_after
 from facilitator.core.workshop import Command, Event, WorkshopState
 from facilitator.live.changes import (
     Accepted,
@@ -82,6 +83,7 @@ class Room:
         hub: Hub,
         departments: Mapping[str, Mapping[str, str]] | None = None,
         shared_reflections: Mapping[str, str] | None = None,
+        workshop_titles: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         self.workshop_id = workshop_id
         self.agenda = agenda
@@ -99,6 +101,8 @@ class Room:
         self.online: Counter[str] = Counter()  # participant id → open sockets in this process
         self.presence_version = 0
         self.departments: Mapping[str, Mapping[str, str]] = departments or {}  # key → {da, en}
+        # The programme's workshops: key → title {da, en} (where catalogue entries came from).
+        self.workshop_titles: Mapping[str, Mapping[str, str]] = workshop_titles or {}
         # Participant id → the home reflection they share with their group.
         self.shared_reflections: Mapping[str, str] = shared_reflections or {}
         self.listeners: set[Listener] = set()
@@ -127,6 +131,7 @@ class Room:
             state = workshops.restore(session, workshop=row)
             agenda = workshops.agenda_of(row)
             departments = workshops.departments_of(session, workshop=row)
+            titles = workshops.titles_of(session, workshop=row)
             seq = row.seq
         writer = Writer(
             workshop_id,
@@ -144,6 +149,7 @@ class Room:
             hub=hub,
             departments=departments,
             shared_reflections=writer.shared_reflections(),
+            workshop_titles=titles,
         )
 
     # --- what the views share ---------------------------------------------------------------
@@ -247,6 +253,10 @@ class Room:
         self._last_move = (-1, []) if moved.restored else (self.seq, moved.events)
         if moved.shared is not None:
             self.shared_reflections = moved.shared
+        agenda = agenda_after(moved.agenda or self.agenda, moved.events)
+        if agenda is not self.agenda:  # revised (core.revision), or read again by a restore
+            self.agenda = agenda
+            self._writer.follow(agenda)
         self.state, self.seq = moved.state, moved.seq
         if not quietly:
             self._notify(self.listeners)

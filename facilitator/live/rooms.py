@@ -63,6 +63,13 @@ class Rooms:
         self._rooms[workshop_id] = room
         return room
 
+    async def forget(self, workshop_id: str) -> None:
+        """Let go of a workshop that was deleted: its room stops following the hub. A socket
+        still open on it is closed at its next command, and cannot reconnect (4404)."""
+        room = self._rooms.pop(workshop_id, None)
+        if room is not None:
+            await room.close()
+
     async def close(self) -> None:
         for loading in tuple(self._loading.values()):
             loading.cancel()

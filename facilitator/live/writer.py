@@ -56,6 +56,11 @@ class Writer:
                 return written
         return await asyncio.to_thread(self._locked.apply, state, seq, submitted)
 
+    def follow(self, agenda: Agenda) -> None:
+        """Decide from now on against a revised agenda (the room's, as it moved)."""
+        self.agenda = agenda
+        self._locked.agenda = agenda
+
     async def durable(self, written: Written) -> None:
         """Return once the commit this answer rests on is on disk. A replay rests on a
         receipt that another process may have written a moment ago: sync again for it."""

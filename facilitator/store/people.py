@@ -79,6 +79,14 @@ def pseudonyms(session: Session, *, programme_id: str, salt: str | None = None) 
     The label is a salted hash: without ``salt`` a fresh one each time, so labels from two
     reads cannot be matched, nor a label be computed from an id someone has seen.
     """
+    roots = people_of(session, programme_id=programme_id)
+    pepper = salt if salt is not None else secrets.token_hex(16)
+    return {pid: _label(pepper, root) for pid, root in roots.items()}
+
+
+def people_of(session: Session, *, programme_id: str) -> dict[str, str]:
+    """Participant id → one id that stands for the person (the same for every row of theirs):
+    rows that share a pseudonym, or that a home reflection joins, are one person."""
     rows = session.exec(select(Participant).where(Participant.programme_id == programme_id)).all()
     parent = {row.id: row.id for row in rows}
 
@@ -107,8 +115,7 @@ def pseudonyms(session: Session, *, programme_id: str, salt: str | None = None) 
         writer = writers.get(row.reflection_id) if row.reflection_id else None
         if writer in parent and writer is not None:
             join(row.id, writer)
-    pepper = salt if salt is not None else secrets.token_hex(16)
-    return {row.id: _label(pepper, root(row.id)) for row in rows}
+    return {row.id: root(row.id) for row in rows}
 
 
 def _label(salt: str, person: str) -> str:

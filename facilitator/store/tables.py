@@ -35,6 +35,8 @@ class ProgrammeRow(SQLModel, table=True):
     key: str = Field(index=True, max_length=80)
     spec: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))  # programme as loaded
     created_at: datetime = _when()
+    # Put away on the facilitator's home page: listed apart, its data kept (migration 0005).
+    archived_at: datetime | None = _when(nullable=True)
 
 
 class Workshop(SQLModel, table=True):
@@ -55,6 +57,10 @@ class Workshop(SQLModel, table=True):
     since: datetime | None = _when(nullable=True)
     seq: int = 0  # the last journal sequence number
     created_at: datetime = _when()
+    # When the workshop is planned to begin (the schedule's clock times count from it), and
+    # how many times its agenda was revised (core.revision): migration 0005.
+    starts_at: datetime | None = _when(nullable=True)
+    agenda_version: int = 0
 
 
 class PhaseRun(SQLModel, table=True):
@@ -147,3 +153,23 @@ class RecoveryLink(SQLModel, table=True):
     created_at: datetime = _when()
     expires_at: datetime = _when()
     used_at: datetime | None = _when(nullable=True)
+
+
+class HomeLink(SQLModel, table=True):
+    """A one-time link into the facilitator's home page (``store.home``): printed by
+    ``facilitator serve`` at first start and by ``facilitator links``. Only its hash is kept."""
+
+    __tablename__ = "home_link"
+    token_hash: str = Field(primary_key=True, max_length=64)  # SHA-256 of the secret, in hex
+    created_at: datetime = _when()
+    expires_at: datetime = _when()
+    used_at: datetime | None = _when(nullable=True)
+
+
+class HomeSession(SQLModel, table=True):
+    """A browser signed in to the facilitator's home page (its cookie's hash)."""
+
+    __tablename__ = "home_session"
+    token_hash: str = Field(primary_key=True, max_length=64)
+    created_at: datetime = _when()
+    expires_at: datetime = _when()

@@ -13,13 +13,13 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, event, insert, update
+from sqlalchemy import Connection, bindparam, delete, event, insert, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from facilitator.agenda import Agenda
 from facilitator.core.actors import Actor
-from facilitator.core.events import MachineEvent
+from facilitator.core.events import AgendaRevised, MachineEvent
 from facilitator.core.machine import MachineState, PhaseClock, Status
 from facilitator.core.text import scrubbed_value, storable_value
 from facilitator.core.workshop import EVENTS, Event, WorkshopState, fold
@@ -124,7 +124,9 @@ def restore(session: Session, *, workshop: Workshop) -> WorkshopState:
         )
         for run in runs
     )
-    machine = MachineState(Status(workshop.status), workshop.phase, workshop.since, clocks)
+    machine = MachineState(
+        Status(workshop.status), workshop.phase, workshop.since, clocks, workshop.agenda_version
+    )
     # Boards and catalogue are rebuilt from their journal entries (a short fold per workshop
     # day); the agenda's clocks come from their rows.
     entries = session.exec(
@@ -219,7 +221,11 @@ def record(
     )
     if claimed != 1:
         raise StaleWriter(workshop_id)
-    _write_changed_clocks(connection, workshop_id, before.machine, machine)
+    revised = [event for event in events if isinstance(event, AgendaRevised)]
+    if revised:
+        _write_revision(connection, workshop_id, revised[-1], machine)
+    kept = min((event.kept for event in revised), default=len(machine.clocks))
+    _write_changed_clocks(connection, workshop_id, before.machine, machine, upto=kept)
     _JOURNAL.run_many(
         connection,
         [
@@ -282,10 +288,41 @@ _JOURNAL = Prepared(
 _RECEIPT = Prepared(insert(table_of(Receipt)), ["workshop_id", "client_id", "seq", "result", "at"])
 
 
-def _write_changed_clocks(
-    connection: Connection, workshop_id: str, before: MachineState, after: MachineState
+def _write_revision(
+    connection: Connection, workshop_id: str, event: AgendaRevised, after: MachineState
 ) -> None:
-    for index, (old, new) in enumerate(zip(before.clocks, after.clocks, strict=True)):
+    """A revised agenda: the workshop's agenda and version, and the clocks of the phases after
+    the kept ones made anew (not a hot path: plain statements)."""
+    connection.execute(
+        update(_WORKSHOP)
+        .where(_WORKSHOP.c.id == workshop_id)
+        .values(agenda=event.agenda.model_dump(mode="json"), agenda_version=event.version)
+    )
+    connection.execute(
+        delete(_PHASE_RUN).where(
+            _PHASE_RUN.c.workshop_id == workshop_id, _PHASE_RUN.c.phase >= event.kept
+        )
+    )
+    fresh = [
+        {"workshop_id": workshop_id, "phase": index, "planned": clock.planned}
+        for index, clock in enumerate(after.clocks)
+        if index >= event.kept
+    ]
+    if fresh:
+        connection.execute(insert(_PHASE_RUN), fresh)
+
+
+def _write_changed_clocks(
+    connection: Connection,
+    workshop_id: str,
+    before: MachineState,
+    after: MachineState,
+    *,
+    upto: int,
+) -> None:
+    """The clocks that changed, of the first ``upto`` phases (a revision wrote the others)."""
+    pairs = zip(before.clocks[:upto], after.clocks[:upto], strict=True)
+    for index, (old, new) in enumerate(pairs):
         if old == new:
             continue
         _CLOCK.run(
@@ -324,6 +361,19 @@ def workshop_by_any_code(session: Session, *, code: str) -> tuple[Workshop, str]
         return found, "leader"
     found = session.exec(select(Workshop).where(Workshop.guest_code == code)).first()
     return (found, "guest") if found is not None else None
+
+
+def titles_of(session: Session, *, workshop: Workshop) -> dict[str, dict[str, str]]:
+    """The titles of the workshops of this one's programme (key → title in each language):
+    where a catalogue entry came from, said in words."""
+    if workshop.programme_id is None:
+        return {}
+    rows = session.exec(
+        select(Workshop)
+        .where(Workshop.programme_id == workshop.programme_id)
+        .order_by(col(Workshop.position))
+    )
+    return {row.key: dict(row.agenda.get("title") or {}) for row in rows}
 
 
 def departments_of(session: Session, *, workshop: Workshop) -> dict[str, dict[str, str]]:
