@@ -18,6 +18,7 @@ class Limits(BaseModel):
 
     body_bytes: int = Field(default=16 * 1024, ge=1024)  # a command or a join, streamed or not
     reflection_bytes: int = Field(default=32 * 1024, ge=1024)  # a home reflection's body
+    agenda_bytes: int = Field(default=256 * 1024, ge=1024)  # the agenda editor's form or upload
     json_depth: int = Field(default=8, ge=2)  # nesting of a command's JSON
     # Commands per second per connection, with bursts of this many: a leader triaging as fast
     # as a script can click sent 15 a second, 48 in three seconds (tests/browser/test_outbox.py).
@@ -44,6 +45,10 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     public_url: str = ""  # how phones reach this server, for join links and QR codes
     allowed_origins: tuple[str, ...] = ()  # other origins whose pages may post here
+    # Whom to tell about an accessibility problem, on the accessibility statement
+    # (/accessibility), e.g. "Solrød Kommune, Borgerservice, tlf. …, mail …". Empty: the page
+    # says, in its own language, to ask the facilitator or the organisation holding the workshop.
+    accessibility_contact: str = ""
     limits: Limits = Limits()
 
     def resolved_database_url(self) -> str:

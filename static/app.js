@@ -52,7 +52,13 @@
   function store(list) {
     memory = list;
     try { localStorage.setItem(outboxKey, JSON.stringify(list)); } catch (e) { /* memory holds it */ }
+    if (outboxHooks.length && !outboxTold) { // once per turn, however many changes it made
+      outboxTold = true;
+      Promise.resolve().then(function () { outboxTold = false; outboxHooks.forEach(function (fn) { fn(); }); });
+    }
   }
+  var outboxHooks = [];
+  var outboxTold = false;
   function update(change) {
     var list = load();
     var result = change(list);
@@ -136,8 +142,14 @@
     origins.delete(clientId);
     if (origin) {
       settleFields(origin, clientId, true);
+      (origin.fields || []).forEach(function (sent) { clearFieldRefusal(sent.el); });
       clearRefusal(origin.form);
-      if (origin.compose) status(body.dataset.savedText || "");
+      if (origin.compose) { status(body.dataset.savedText || ""); announce(body.dataset.savedText || ""); }
+      var done = origin.form && origin.form.dataset.done;
+      if (done) {
+        showNote(origin.form, origin.submitter, done, "done");
+        announce(done);
+      }
     }
     pump();
   }
@@ -169,9 +181,12 @@
       (origin.restore || []).forEach(function (kept) { // the text goes back where it was typed
         if (kept[0].isConnected && !kept[0].value) { kept[0].value = kept[1]; stateOf(kept[0]).base = ""; }
       });
-      showRefusal(origin.form, origin.submitter, text);
+      var single = (origin.fields || []).length === 1 && origin.form && origin.form.hasAttribute("data-triage");
+      if (single) showFieldRefusal(origin.fields[0].el, text);
+      else showRefusal(origin.form, origin.submitter, text);
     }
-    flash(text);
+    if (origin && origin.form && origin.form.isConnected) announce(text);
+    else flash(text);
     pump();
   }
 
@@ -237,28 +252,71 @@
   }
 
   // --- messages next to the control, and in the alert region ------------------------------
-  function showRefusal(form, submitter, text) {
+  // A note beside the control that sent a command: a refusal, or that it is done ("Gemt",
+  // "Dit spørgsmål er sendt"). Morphs leave notes alone; the form's next send, or a new
+  // phase, clears them.
+  function showNote(form, submitter, text, kind) {
     if (!form || !form.isConnected) return;
-    var note = form.querySelector(".refusal");
-    if (!note) {
-      note = document.createElement("span");
-      note.className = "refusal";
-      note.id = "refusal-" + uid().slice(0, 8);
-      var anchor = submitter && form.contains(submitter) ? submitter : null;
-      if (anchor) anchor.insertAdjacentElement("afterend", note); else form.appendChild(note);
-    }
+    clearNotes(form);
+    var note = document.createElement("span");
+    note.className = kind === "done" ? "note done" : "refusal";
+    note.id = "note-" + uid().slice(0, 8);
     note.textContent = text;
+    var anchor = submitter && form.contains(submitter) ? submitter : null;
+    if (anchor) anchor.insertAdjacentElement("afterend", note); else form.appendChild(note);
     var control = submitter || form.querySelector("button");
-    if (control) control.setAttribute("aria-describedby", note.id);
+    if (control && kind !== "done") control.setAttribute("aria-describedby", note.id);
   }
-  function clearRefusal(form) {
+  function showRefusal(form, submitter, text) { showNote(form, submitter, text, "refusal"); }
+  function clearNotes(form) {
     if (!form) return;
-    var note = form.querySelector(".refusal");
-    if (!note) return;
-    form.querySelectorAll("[aria-describedby='" + note.id + "']").forEach(function (el) {
-      el.removeAttribute("aria-describedby");
+    form.querySelectorAll(".refusal:not([data-for]), .note.done").forEach(function (note) {
+      form.querySelectorAll("[aria-describedby='" + note.id + "']").forEach(function (el) {
+        el.removeAttribute("aria-describedby");
+      });
+      note.remove();
     });
-    note.remove();
+  }
+  function clearRefusal(form) { clearNotes(form); }
+  // A refused field (a triage's timeline, say): the server's message beside it, the field
+  // marked invalid for assistive technology (no browser bubble: the form is novalidate).
+  function showFieldRefusal(field, text) {
+    if (!field || !field.isConnected) return;
+    clearFieldRefusal(field);
+    var note = document.createElement("span");
+    note.className = "refusal";
+    note.id = "note-" + uid().slice(0, 8);
+    note.dataset.for = field.id || field.name;
+    note.textContent = text;
+    field.insertAdjacentElement("afterend", note);
+    field.setAttribute("aria-invalid", "true");
+    field.setAttribute("aria-describedby", note.id);
+    if (field.setCustomValidity) field.setCustomValidity(text);
+  }
+  function clearFieldRefusal(field) {
+    if (!field || !field.isConnected || field.getAttribute("aria-invalid") !== "true") return;
+    var id = field.getAttribute("aria-describedby");
+    var note = id ? document.getElementById(id) : null;
+    if (note) note.remove();
+    field.removeAttribute("aria-invalid");
+    field.removeAttribute("aria-describedby");
+    if (field.setCustomValidity) field.setCustomValidity("");
+  }
+  // Everything a phase made sense of goes with it: notes, refused fields, the alert.
+  function clearAllNotes() {
+    document.querySelectorAll("[aria-invalid='true']").forEach(clearFieldRefusal);
+    document.querySelectorAll("form").forEach(clearNotes);
+    clearFlash();
+  }
+  // The page's one polite live region (templates/base.html). Emptied first, so the same
+  // words said twice are announced twice.
+  var announceTimer = null;
+  function announce(text) {
+    var region = document.getElementById("announcer");
+    if (!region || !text) return;
+    region.textContent = "";
+    clearTimeout(announceTimer);
+    announceTimer = setTimeout(function () { region.textContent = text; }, 60);
   }
   function flash(text) {
     var region = document.getElementById("flash");
@@ -347,11 +405,12 @@
         if (name === "selected" && el.parentElement && kept.has(el.closest("select"))) return false;
         if (name === "open" && el.tagName === "DETAILS") return false; // the person's choice
         if (name === "aria-describedby" && how === "remove") return false; // a refusal's note
+        if (name === "aria-invalid" && how === "remove") return false;
         if (name === "hx-swap-oob" && how === "remove") return false;
         return true;
       },
       beforeNodeRemoved: function (node) {
-        return !(node.classList && node.classList.contains("refusal"));
+        return !(node.classList && (node.classList.contains("refusal") || node.classList.contains("done")));
       },
     },
   };
@@ -389,8 +448,74 @@
     keepFocus(focused, []);
   });
 
+  // A phase change: said once in the live region, in the tab's title, and, while the
+  // phase's heading is out of sight, in a notice at the top. The marker is the element with
+  // data-phase (the phone's #phase, the console's agenda) as the server rendered it.
+  var lastPhase = null;
+  var lastStatus = null;
+  function noticePhase() {
+    var marker = document.querySelector("[data-phase]");
+    if (!marker) return;
+    var key = marker.dataset.phase;
+    var changed = lastPhase !== null && key !== lastPhase;
+    var paused = lastStatus !== null && key === lastPhase && marker.dataset.status !== lastStatus;
+    lastPhase = key;
+    lastStatus = marker.dataset.status || "";
+    if (marker.dataset.pageTitle) document.title = marker.dataset.pageTitle;
+    if (paused) announce(marker.dataset.statusAnnounce || "");
+    if (!changed) return;
+    clearAllNotes();
+    var title = marker.dataset.phaseTitle || "";
+    announce((body.dataset.newPhaseText || "") + ": " + title);
+    var heading = document.getElementById(marker.dataset.heading || "");
+    var notice = document.getElementById("phase-notice");
+    var box = heading ? heading.getBoundingClientRect() : null;
+    var visible = box && box.bottom > 0 && box.top < window.innerHeight;
+    if (notice && !visible) {
+      notice.querySelector(".phase-notice-title").textContent = title;
+      notice.querySelector("a").setAttribute("href", "#" + (marker.dataset.heading || "main"));
+      notice.hidden = false;
+      document.title = (body.dataset.newPhaseText || "") + ": " + (marker.dataset.pageTitle || title);
+      watchHeading(heading);
+    } else if (notice) {
+      notice.hidden = true;
+    }
+  }
+  function hideNotice() {
+    var notice = document.getElementById("phase-notice");
+    if (notice && !notice.hidden) notice.hidden = true;
+    var marker = document.querySelector("[data-phase]");
+    if (marker && marker.dataset.pageTitle) document.title = marker.dataset.pageTitle;
+  }
+  var headingWatch = null;
+  function watchHeading(heading) {
+    if (!heading || !window.IntersectionObserver) return;
+    if (headingWatch) headingWatch.disconnect();
+    headingWatch = new IntersectionObserver(function (seen) {
+      if (seen.some(function (s) { return s.isIntersecting; })) { hideNotice(); headingWatch.disconnect(); }
+    });
+    headingWatch.observe(heading);
+  }
+  document.addEventListener("click", function (event) {
+    var target = event.target instanceof Element ? event.target : null;
+    if (!target) return;
+    if (target.closest(".phase-notice-close")) { hideNotice(); return; }
+    var link = target.closest(".phase-notice-link");
+    if (link) {
+      event.preventDefault();
+      var heading = document.getElementById((link.getAttribute("href") || "#").slice(1));
+      hideNotice();
+      if (heading) {
+        if (!heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
+        heading.scrollIntoView({ block: "start" });
+        heading.focus({ preventScroll: true });
+      }
+    }
+  });
+
   function afterSwap() {
     tick();
+    noticePhase();
     var phase = document.getElementById("phase");
     var compose = document.getElementById("compose");
     if (phase && compose) {
@@ -419,15 +544,36 @@
     if (!mine) return;
     var left = document.querySelector(".left-count");
     if (left && mine.left !== null) left.textContent = mine.left;
+    var board = document.getElementById("board");
+    var most = board ? parseInt(board.dataset.maxPerIdea || "0", 10) : 0;
+    var spent = mine.left === 0;
+    var used = document.querySelector("[data-reason='votes-used']");
+    if (used && used.hidden === spent) used.hidden = !spent;
     document.querySelectorAll("#board .idea").forEach(function (li) {
       var count = (mine.votes || {})[li.dataset.idea] || 0;
       var label = li.querySelector(".mine");
-      if (label && label.textContent !== (count ? "★".repeat(count) : "")) label.textContent = count ? "★".repeat(count) : "";
+      var said = count ? (label && label.dataset.template || "{n}").replace("{n}", count) : "";
+      if (label && label.textContent !== said) label.textContent = said;
+      // The rule's no as text: the button stays focusable and says why (aria-describedby).
+      var full = li.querySelector("[data-reason='idea-full']");
+      var atMost = most > 0 && count >= most;
+      if (full && full.hidden === (atMost && !spent)) full.hidden = !(atMost && !spent);
       var voteButton = li.querySelector("button.vote");
-      if (voteButton) voteButton.disabled = mine.left === 0;
+      if (voteButton) refuseWith(voteButton, spent ? used : atMost ? full : null);
       var unvoteButton = li.querySelector("button.unvote");
-      if (unvoteButton) unvoteButton.disabled = count === 0;
+      if (unvoteButton) refuseWith(unvoteButton, count === 0 ? li.querySelector("[data-reason='not-voted']") : null);
     });
+  }
+  // A control the rule says no to: aria-disabled (still focusable, so focus never falls to
+  // <body>), described by the reason's text, and its form not sent (the submit handler).
+  function refuseWith(button, reason) {
+    if (reason) {
+      if (button.getAttribute("aria-disabled") !== "true") button.setAttribute("aria-disabled", "true");
+      if (reason.id && button.getAttribute("aria-describedby") !== reason.id) button.setAttribute("aria-describedby", reason.id);
+    } else if (button.hasAttribute("aria-disabled")) {
+      button.removeAttribute("aria-disabled");
+      button.removeAttribute("aria-describedby");
+    }
   }
 
   // --- the socket -----------------------------------------------------------------------
@@ -444,6 +590,7 @@
       windowSize = Infinity;
       sentAt.clear();
       body.classList.remove("offline");
+      outboxHooks.forEach(function (fn) { fn(); });
       socket.send(JSON.stringify({ type: "hello" }));
       pump(); // what is still unanswered goes again, once on this connection
     };
@@ -466,6 +613,7 @@
     socket.onclose = function (event) {
       open = false;
       body.classList.add("offline");
+      outboxHooks.forEach(function (fn) { fn(); });
       if (event.code === 4403 || event.code === 4404) return; // not ours any more: no retries
       if (event.code === 1008) slow = true;
       if (!navigator.onLine) return;
@@ -532,9 +680,15 @@
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
+    if (event.submitter && event.submitter.getAttribute("aria-disabled") === "true") {
+      event.preventDefault(); // the rule says no, and the control says why
+      event.stopImmediatePropagation();
+      return;
+    }
     if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-command") || !liveUrl) return;
     event.preventDefault();
     event.stopImmediatePropagation();
+    clearNotes(form);
     if (form.hasAttribute("data-triage")) sendTriage(form, event.submitter);
     else sendForm(form, event.submitter);
   }, true);
@@ -564,6 +718,13 @@
     onSwap: function (fn) { swapHooks.push(fn); },
     onMine: function (fn) { mineHooks.push(fn); if (mine) fn(mine); },
     serverNow: function () { return Date.now() + offset; },
+    // What this page has sent that is not answered yet (its commands), and a hook for each
+    // change of that list: what the phone shows as "waiting to be sent".
+    pending: function () { return load().map(function (item) { return item.command; }); },
+    onOutbox: function (fn) { outboxHooks.push(fn); },
+    online: function () { return open; },
+    announce: announce,
+    note: function (form, submitter, text, kind) { showNote(form, submitter, text, kind); },
   };
 
   // --- start ----------------------------------------------------------------------------------

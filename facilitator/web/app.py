@@ -26,7 +26,15 @@ from facilitator.rendering import Renderer
 from facilitator.settings import Settings
 from facilitator.store.db import DatabaseUnavailable, make_engine
 from facilitator.store.migrate import upgrade
-from facilitator.web import downloads, join, reflections
+from facilitator.web import (
+    about,
+    console_pages,
+    downloads,
+    join,
+    offline,
+    programme_pages,
+    reflections,
+)
 from facilitator.web.access_log import AccessLog, loggable
 from facilitator.web.body_limit import BodyLimit
 from facilitator.web.errors import EdgeError, NotFound
@@ -124,8 +132,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         routes=[
             *routes,
             *downloads.routes,
+            *console_pages.routes,
+            *offline.routes,
             *join.routes,
             *reflections.routes,
+            *about.routes,
+            *programme_pages.routes,
             WebSocketRoute("/w/{workshop_id}/ws", WorkshopSocket()),
             Mount("/static", VersionedStatic(directory=STATIC), name="static"),
             Route("/favicon.ico", favicon),

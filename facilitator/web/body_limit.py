@@ -5,7 +5,8 @@ Content-Length over the limit at once, before a byte of it is read; one that str
 (chunked, or longer than it said) as soon as the count passes the limit, having handed
 the app no more than the limit. A JSON body that nests deeper than ``Limits.json_depth``
 is refused as malformed (422) as it arrives, before any parser sees it. The limit is
-``Limits.reflection_bytes`` for a home reflection (``POST /r/{token}``) and
+``Limits.reflection_bytes`` for a home reflection (``POST /r/{token}``),
+``Limits.agenda_bytes`` for the agenda editor (``POST /w/{id}/agenda``) and
 ``Limits.body_bytes`` for everything else.
 
 A path with a character no id, token or code can hold (NUL, other control characters:
@@ -90,6 +91,8 @@ class BodyLimit:
         path: str = scope["path"]
         if scope["method"] == "POST" and path.startswith("/r/"):
             return self.limits.reflection_bytes
+        if scope["method"] == "POST" and path.startswith("/w/") and path.endswith("/agenda"):
+            return self.limits.agenda_bytes  # the agenda editor's form, or an uploaded file
         return self.limits.body_bytes
 
     async def _answer(self, scope: Scope, receive: Receive, send: Send, error: EdgeError) -> None:

@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from facilitator import i18n
 from facilitator.agenda import Role
-from facilitator.core.actors import Actor
+from facilitator.core.actors import FACILITATOR, Actor
 from facilitator.core.board_rules import UNCHANGED
 from facilitator.core.errors import Refusal
 from facilitator.i18n import N_
@@ -20,6 +20,7 @@ from facilitator.live.room import Accepted, Room
 from facilitator.store import privacy, reflections, workshops
 from facilitator.store.db import session_scope
 from facilitator.store.tables import Workshop
+from facilitator.web import home_session
 from facilitator.web import privacy as erasure
 from facilitator.web.auth import actor_for, is_id, remember
 from facilitator.web.commands import parse, parse_json, triage_form
@@ -34,6 +35,7 @@ from facilitator.web.errors import (
 from facilitator.web.render import is_htmx, language_of, page
 from facilitator.web.services import Services, services
 from facilitator.web.views.screens import Scene, live_fragments, screen_context
+from facilitator.web.views.wall import WALL_VIEWER
 
 
 async def healthz(request: Request) -> Response:
@@ -65,7 +67,18 @@ async def who(request: Request, *roles: Role) -> tuple[Workshop, Actor, Room]:
     def load() -> tuple[Workshop | None, Actor | None]:
         with session_scope(app.engine) as session:
             row = workshops.get_workshop(session, workshop_id=workshop_id)
-            return row, (None if row is None else actor_for(request, session, row))
+            actor = None if row is None else actor_for(request, session, row)
+        wanted = not roles or Role.FACILITATOR in roles
+        unproven = actor is None or (roles and actor.role not in roles)
+        # Signed in to the facilitator's home: the facilitator of every workshop.
+        if (
+            row is not None
+            and wanted
+            and unproven
+            and home_session.signed_in(app.engine, request, app.clock())
+        ):
+            actor = FACILITATOR
+        return row, actor
 
     row, actor = await asyncio.to_thread(load)
     if row is None:
@@ -105,11 +118,12 @@ async def facilitator_console(request: Request) -> Response:
 
 
 async def projector(request: Request) -> Response:
-    row, actor, room = await who(request, Role.PROJECTOR, Role.FACILITATOR)
+    row, _actor, room = await who(request, Role.PROJECTOR, Role.FACILITATOR)
     if (redirect := _clean_url(request, Role.PROJECTOR, row)) is not None:
         return redirect
     app = services(request)
-    context = _screen(app, room, row, actor, language_of(request))
+    # The facilitator's own browser (its cookie wins) shows the wall as the room sees it.
+    context = _screen(app, room, row, WALL_VIEWER, language_of(request))
     return page(app.renderer, request, "projector/page.html", context)
 
 

@@ -38,6 +38,7 @@ from facilitator.web.limits import TokenBucket
 from facilitator.web.services import Services, services
 from facilitator.web.views import protocol
 from facilitator.web.views.screens import live_fragments, personal_message
+from facilitator.web.views.wall import WALL_VIEWER
 
 log = logging.getLogger("facilitator")
 CLOSE_NOT_FOUND = 4404
@@ -67,6 +68,8 @@ async def workshop_socket(websocket: WebSocket, send: Send) -> None:
         return
     row, actor = found
     json_mode = websocket.query_params.get("protocol") == "json"
+    if actor.is_facilitator and websocket.query_params.get("screen") == "wall":
+        actor = WALL_VIEWER  # the wall in the facilitator's own browser: as the room sees it
     await websocket.accept()
     holder = (row.id, actor.role, actor.participant_id)  # one person, or one staff token
     if not app.sockets.open(holder):

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from typing import Any
 
+import httpx2 as httpx
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, ViewportSize
 
+from facilitator.agenda import Programme
 from facilitator.paths import ROOT
+from tests.support import JsonClient, LiveServer, until
 
 CHROMIUM = "/usr/bin/chromium"
 AXE = ROOT / ".venv" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
@@ -94,3 +98,52 @@ async def screenshots(page: Page, name: str, sizes: tuple[str, ...]) -> None:
     for size in sizes:
         await page.set_viewport_size(SIZES[size])
         await screenshot(page, f"{name}-{size}")
+
+
+# --- the facilitator's side, over HTTP and the JSON socket (docs/api.md §4, §7) ---------------
+
+
+def token_of(server: LiveServer, link: int) -> str:
+    """The facilitator's token of the programme's ``link``-th workshop."""
+    return server.links[link].facilitator.split("token=")[1]
+
+
+def kind_index(programme: Programme, workshop: str, kind: str) -> int:
+    """The index of the first phase of ``kind`` in ``workshop``'s agenda."""
+    phases = programme.workshop(workshop).agenda.phases
+    return next(i for i, p in enumerate(phases) if p.kind == kind)
+
+
+async def send(server: LiveServer, link: int, token: str, *commands: dict[str, Any]) -> None:
+    """Commands over HTTP as whoever ``token`` is, waiting out a 429 as a client should."""
+    workshop = server.links[link].workshop_id
+    async with httpx.AsyncClient(base_url=server.base) as http:
+        for command in commands:
+            while True:
+                response = await http.post(
+                    f"/w/{workshop}/commands",
+                    json=command,
+                    headers={"authorization": f"Bearer {token}"},
+                )
+                if response.status_code != 429:
+                    break
+                await asyncio.sleep(float(response.headers.get("retry-after", "1")))
+            assert response.status_code == 200, (command, response.text)
+
+
+async def facilitate(server: LiveServer, link: int, *commands: dict[str, Any]) -> None:
+    """The facilitator's commands to the ``link``-th workshop."""
+    await send(server, link, token_of(server, link), *commands)
+
+
+async def view_of(server: LiveServer, link: int) -> dict[str, Any]:
+    """The workshop as the facilitator's JSON socket shows it (docs/api.md §7)."""
+    client = JsonClient(server.base, server.links[link].workshop_id, token_of(server, link))
+    await client.connect()
+    try:
+        await until(lambda: client.snapshots > 0, "no snapshot")
+        snapshot = next(json.loads(r) for r in client.raw if '"type": "snapshot"' in r)
+    finally:
+        await client.drop()
+    view: dict[str, Any] = snapshot["view"]
+    return view

@@ -8,19 +8,10 @@ import pytest
 from playwright.async_api import Browser, expect
 
 from facilitator.agenda import Programme
-from tests.browser.support import join, phone, screenshot
+from tests.browser.support import facilitate, join, phone, screenshot
 from tests.support import LiveServer, until
 
 pytestmark = pytest.mark.browser
-
-
-async def facilitate(server: LiveServer, *commands: dict[str, object]) -> None:
-    link = server.links[1]
-    token = link.facilitator.split("token=")[1]
-    async with httpx.AsyncClient(base_url=server.base) as http:
-        for command in commands:
-            answer = await http.post(f"/w/{link.workshop_id}/commands?token={token}", json=command)
-            assert answer.status_code == 200, answer.text
 
 
 async def ideas_on_the_board(server: LiveServer, text: str) -> int:
@@ -36,7 +27,7 @@ async def test_a_reload_while_offline_shows_the_page_and_its_queued_idea_goes_on
 ) -> None:
     phases = programme.workshop("staff-day-1").agenda.phases
     work = next(i for i, p in enumerate(phases) if p.kind == "group_work")
-    await facilitate(live_server, {"type": "start"}, {"type": "jump", "phase": work})
+    await facilitate(live_server, 1, {"type": "start"}, {"type": "jump", "phase": work})
     context = await phone(browser)
     page = await context.new_page()
     await join(page, live_server.links[1].participant, "Offline Olga")

@@ -3,40 +3,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
 
 from facilitator.agenda import Programme
-from facilitator.settings import Settings
 from facilitator.store.db import make_engine
-from facilitator.store.migrate import upgrade
 from facilitator.store.programmes import WorkshopLinks, create_programme
-from facilitator.web.app import create_app
 from tests.support import FakeClock
-
-
-@pytest.fixture
-def links(sqlite_url: str, programme: Programme, clock: FakeClock) -> list[WorkshopLinks]:
-    engine = make_engine(sqlite_url)
-    upgrade(engine)
-    made = create_programme(engine, programme, clock=clock, base_url="")
-    engine.dispose()
-    return made
-
-
-@pytest.fixture
-def client(sqlite_url: str, clock: FakeClock, tmp_path: Path) -> Iterator[TestClient]:
-    settings = Settings(database_url=sqlite_url, data_dir=tmp_path)
-    with TestClient(create_app(settings, clock=clock), follow_redirects=False) as client:
-        yield client
-
-
-@pytest.fixture
-def day1(links: list[WorkshopLinks]) -> WorkshopLinks:
-    return links[1]
 
 
 def facilitator_client(client: TestClient, workshop: WorkshopLinks) -> TestClient:
@@ -60,7 +35,7 @@ def test_the_facilitator_link_sets_a_cookie_and_hides_the_token(
     assert page.status_code == 200
     assert '<html lang="da">' in page.text
     # Not started yet: the lobby, the Start button, and the agenda from its first phase on.
-    assert "Venterum" in page.text
+    assert "Før start" in page.text
     assert '<button name="type" value="start" class="primary" >Start</button>' in page.text
     assert '<span class="title">Velkommen</span>' in page.text
     assert day1.join_code in page.text

@@ -10,9 +10,7 @@ from starlette.testclient import TestClient
 
 from facilitator.agenda import Programme
 from facilitator.settings import Settings
-from facilitator.store.db import make_engine
-from facilitator.store.migrate import upgrade
-from facilitator.store.programmes import WorkshopLinks, create_programme
+from facilitator.store.programmes import WorkshopLinks
 from facilitator.web.app import create_app
 from tests.support import FakeClock
 
@@ -20,15 +18,6 @@ from tests.support import FakeClock
 def index(programme: Programme, workshop: str, key: str) -> int:
     phases = programme.workshop(workshop).agenda.phases
     return next(i for i, p in enumerate(phases) if p.key == key)
-
-
-@pytest.fixture
-def links(sqlite_url: str, programme: Programme, clock: FakeClock) -> list[WorkshopLinks]:
-    engine = make_engine(sqlite_url)
-    upgrade(engine)
-    made = create_programme(engine, programme, clock=clock, base_url="")
-    engine.dispose()
-    return made
 
 
 @pytest.fixture

@@ -3,18 +3,13 @@ plenum's questions and the programme's pulse."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from starlette.testclient import TestClient
 
 from facilitator.agenda import Programme
-from facilitator.settings import Settings
 from facilitator.store.db import make_engine
 from facilitator.store.migrate import upgrade
 from facilitator.store.programmes import WorkshopLinks, create_programme
-from facilitator.web.app import create_app
 from tests.support import FakeClock
 
 
@@ -25,13 +20,6 @@ def day1(sqlite_url: str, programme: Programme, clock: FakeClock) -> WorkshopLin
     links = create_programme(engine, programme, clock=clock, base_url="")
     engine.dispose()
     return links[1]
-
-
-@pytest.fixture
-def client(sqlite_url: str, clock: FakeClock, tmp_path: Path) -> Iterator[TestClient]:
-    settings = Settings(database_url=sqlite_url, data_dir=tmp_path)
-    with TestClient(create_app(settings, clock=clock), follow_redirects=False) as client:
-        yield client
 
 
 def test_a_guest_joins_with_the_guest_code_and_names_no_department(

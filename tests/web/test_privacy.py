@@ -13,8 +13,7 @@ import asyncio
 import contextlib
 import json
 import re
-from collections.abc import AsyncIterator, Callable, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx2 as httpx
@@ -26,12 +25,10 @@ from websockets.exceptions import ConnectionClosed
 
 from facilitator.agenda import Programme
 from facilitator.core.board_state import ANONYMOUS
-from facilitator.settings import Settings
 from facilitator.store.db import make_engine, session_scope
 from facilitator.store.migrate import upgrade
 from facilitator.store.programmes import WorkshopLinks, create_programme
 from facilitator.store.tables import JournalEntry, Participant, Reflection, Workshop
-from facilitator.web.app import create_app
 from tests.support import FakeClock, JsonClient, LiveServer, server_seq, until
 
 NOT_YOURS = "kun åbnes på telefonen hos den, der skrev den"  # the refusal, in Danish
@@ -391,13 +388,6 @@ def day1(sqlite_url: str, programme: Programme, clock: FakeClock) -> WorkshopLin
     links = create_programme(engine, programme, clock=clock, base_url="")
     engine.dispose()
     return links[1]
-
-
-@pytest.fixture
-def client(sqlite_url: str, clock: FakeClock, tmp_path: Path) -> Iterator[TestClient]:
-    settings = Settings(database_url=sqlite_url, data_dir=tmp_path)
-    with TestClient(create_app(settings, clock=clock), follow_redirects=False) as client:
-        yield client
 
 
 def test_a_second_join_on_a_phone_with_a_place_asks_before_replacing_it(

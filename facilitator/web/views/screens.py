@@ -7,6 +7,7 @@ and the page swaps each into the element with the same id. Views are built from 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 from collections.abc import Collection, Mapping
@@ -25,9 +26,13 @@ from facilitator.core.workshop import WorkshopState
 from facilitator.live.room import Room
 from facilitator.rendering import Renderer
 from facilitator.store.tables import Workshop
+from facilitator.web.views import phone
 from facilitator.web.views.agenda import console_context
-from facilitator.web.views.board import board_context, personal, view_group
+from facilitator.web.views.board import board_context, view_group
 from facilitator.web.views.catalogue import catalogue_context
+from facilitator.web.views.console import console_view
+from facilitator.web.views.schedule import schedule
+from facilitator.web.views.wall import wall_context
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,8 @@ class Scene:
     online: Collection[str]  # participant ids with a socket open in this process
     departments: Mapping[str, Mapping[str, str]]  # key → {"da": …, "en": …}
     shared_reflections: Mapping[str, str]  # participant id → the text they share
+    # The programme's workshops in order: key → title {da, en}.
+    workshop_titles: Mapping[str, Mapping[str, str]] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def of(cls, room: Room) -> Scene:
@@ -48,6 +55,7 @@ class Scene:
             frozenset(room.online),
             room.departments,
             room.shared_reflections,
+            room.workshop_titles,
         )
 
 
@@ -56,9 +64,11 @@ def join_url(base_url: str, row: Workshop) -> str:
 
 
 @functools.lru_cache(maxsize=64)
-def qr_svg(url: str) -> str:
-    """An inline SVG QR code, made here (nothing is fetched from elsewhere), once per URL."""
-    svg: str = segno.make(url, error="m").svg_inline(scale=8, border=2, dark="#1b1f24")
+def qr_svg(url: str, scalable: bool = False) -> str:
+    """An inline SVG QR code, made here (nothing is fetched from elsewhere), once per URL;
+    ``scalable``: a viewBox and no fixed size, so CSS sizes it (the wall's fills the lobby)."""
+    code = segno.make(url, error="m")
+    svg: str = code.svg_inline(scale=8, border=2, dark="#1b1f24", omitsize=scalable)
     return svg
 
 
@@ -98,25 +108,58 @@ def screen_context(
         key: Text.model_validate(name).get(language) for key, name in scene.departments.items()
     }
     names = {m.id: m.name for m in scene.state.board.members.values()}
-    context |= catalogue_context(scene.state, scene.agenda, actor, departments, names, language)
+    titles = {key: Text.model_validate(t).get(language) for key, t in scene.workshop_titles.items()}
+    context |= catalogue_context(
+        scene.state, scene.agenda, actor, departments, names, language, titles=titles
+    )
+    if actor.role in phone.PHONE_ROLES:
+        context |= phone.phone_context(
+            scene.state,
+            scene.agenda,
+            actor.role,
+            language,
+            titles=scene.workshop_titles,
+            workshop_key=row.key,
+        )
+        if context["private_board"]:  # each sees only their own commitments (``mine``)
+            context["ideas"] = []
+            context["earlier_ideas"] = []
     if actor.role in (Role.FACILITATOR, Role.PROJECTOR):
         context["join_url"] = join_url(base_url, row)
         context["qr"] = qr_svg(context["join_url"])
         context |= people_context(scene)
+        # Planned clock times and how late the day runs (views/schedule.py gives its shape).
+        context["schedule"] = schedule(
+            scene.agenda, scene.state.machine, starts_at=row.starts_at, now=now, language=language
+        )
+    if actor.role is Role.FACILITATOR:
+        context |= console_view(scene, row, context, language, base_url)
+    if actor.role is Role.PROJECTOR:
+        context["qr"] = qr_svg(context["join_url"], scalable=True)
+        context |= wall_context(scene.state, scene.agenda, language, now, departments)
     return context
 
 
+PHONE_FRAGMENTS = (
+    "fragments/phase.html",
+    "fragments/plenum.html",
+    "fragments/board.html",
+    "fragments/catalogue.html",
+)
 FRAGMENTS: dict[Role, tuple[str, ...]] = {
     Role.FACILITATOR: (
         "fragments/agenda.html",
-        "fragments/people.html",
+        "fragments/console_tabs.html",
+        "fragments/console_stage.html",
         "fragments/moderation.html",
         "fragments/catalogue.html",
+        "fragments/people.html",
+        "fragments/console_preview.html",
     ),
     Role.PROJECTOR: ("fragments/projector.html",),
-    Role.PARTICIPANT: ("fragments/phase.html", "fragments/board.html", "fragments/catalogue.html"),
-    Role.LEADER: ("fragments/phase.html", "fragments/board.html", "fragments/catalogue.html"),
-    Role.GUEST: ("fragments/phase.html", "fragments/board.html", "fragments/catalogue.html"),
+    Role.PARTICIPANT: PHONE_FRAGMENTS,
+    Role.LEADER: PHONE_FRAGMENTS,
+    Role.GUEST: PHONE_FRAGMENTS,
 }
 
 
@@ -125,10 +168,14 @@ FRAGMENT_IDS = {
     "fragments/agenda.html": "live",
     "fragments/people.html": "people",
     "fragments/moderation.html": "moderation",
+    "fragments/console_tabs.html": "console-tabs",
+    "fragments/console_stage.html": "stage",
+    "fragments/console_preview.html": "preview-form",
     "fragments/catalogue.html": "catalogue",
     "fragments/projector.html": "projector",
     "fragments/phase.html": "phase",
     "fragments/board.html": "board",
+    "fragments/plenum.html": "plenum",
 }
 log = logging.getLogger("facilitator")
 _LOGGED_FAULTS: set[tuple[str, str, str]] = set()  # logged once each, per process
@@ -211,4 +258,4 @@ def _shared_reflections(scene: Scene, actor: Actor, group: str | None) -> list[d
 def personal_message(state: WorkshopState, agenda: Agenda, actor: Actor) -> dict[str, Any] | None:
     if actor.participant_id is None:
         return None
-    return personal(state, agenda, actor)
+    return phone.personal(state, agenda, actor)
