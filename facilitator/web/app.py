@@ -33,6 +33,7 @@ from facilitator.web import (
     join,
     offline,
     programme_pages,
+    pulse_page,
     reflections,
 )
 from facilitator.web.access_log import AccessLog, loggable
@@ -138,6 +139,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
             *reflections.routes,
             *about.routes,
             *programme_pages.routes,
+            *pulse_page.routes,
             WebSocketRoute("/w/{workshop_id}/ws", WorkshopSocket()),
             Mount("/static", VersionedStatic(directory=STATIC), name="static"),
             Route("/favicon.ico", favicon),

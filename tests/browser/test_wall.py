@@ -533,3 +533,38 @@ async def test_the_wall_opened_from_the_facilitators_own_browser_shows_what_the_
     await expect(wall.locator("#projector .wall .idea")).to_have_text(["Synlig for alle"])
     await wall.reload()
     await expect(wall.locator("#projector .wall .idea")).to_have_text(["Synlig for alle"])
+
+
+async def test_the_programmes_pulse_shows_every_measurement_and_the_change_on_one_screen(
+    browser: Browser, live_server: LiveServer, programme: Programme
+) -> None:
+    pulse = programme.pulse
+    assert pulse is not None
+    # The baseline on staff day 1 and the end of staff day 2: the overall item from 2,5 to 4,0.
+    for link, key, overall in ((1, "pulse-baseline", (2, 3)), (3, "pulse-end", (4, 4))):
+        room = Room(live_server, live_server.links[link])
+        await room.join(12)
+        await room.facilitate({"type": "start"})
+        await room.jump(programme, key)
+        for n, (_, token) in enumerate(room.phones):
+            scores = {item.key: 3 for item in pulse.items} | {"overall": overall[n % 2]}
+            await room.send(token, {"type": "answer_pulse", "scores": scores, "recommend": 7})
+        await room.facilitate({"type": "close_pulse"}, {"type": "end"})
+
+    day2 = live_server.links[3]
+    for language in ("da", "en"):
+        page = await (await laptop(browser, 1920, 1080)).new_page()
+        await page.goto(f"{day2.projector.replace('/projector?', '/pulse?')}&lang={language}")
+        table = page.locator(".pulse-programme-table")
+        # Only what anyone answered: the baseline, the end, and the change between them.
+        await expect(table.locator("thead th")).to_have_count(1 + 2 + 1)
+        first = table.locator("tbody tr").first
+        await expect(first.locator("td").first).to_contain_text(
+            "2,5" if language == "da" else "2.5"
+        )
+        await expect(first.locator("td.change")).to_contain_text(
+            "+1,5" if language == "da" else "+1.5"
+        )
+        assert await violations(page) == [], language
+        await screenshots(page, f"wall-programme-pulse-{language}", ("wall", "wall-720", "laptop"))
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 1280

@@ -426,3 +426,18 @@ async def test_the_pulse_at_two_points_of_the_programme_shows_the_change_and_nob
     assert not any(p.id in r.person or p.name in r.person for r in read.records for p in phones)
     for client in everyone:
         await client.drop()
+
+    # The same on one screen, for the facilitator and the wall; a phone may not open it.
+    async with httpx.AsyncClient(base_url=live_server.base) as http:
+        for link in (day2.facilitator, day2.projector):
+            screen = await http.get(f"/w/{w2}/pulse?token={token_of(link)}&lang=da")
+            assert screen.status_code == 200, screen.text
+            html = screen.text
+            assert "Slutmåling: medarbejderdag 2 mod Udgangspunkt: medarbejderdag 1" in html
+            assert "<strong>+1,5</strong>" in html  # 2.5 → 4.0 overall
+            assert "+1,5 for de 10, der svarede begge gange" in html
+            assert "<strong>+200</strong>" in html  # the NPS, −100 → +100
+            assert "Ikke vist (færre end 5 svar" in html  # the leaders' four answers
+            assert "grund 0" not in html and "Medarbejder" not in html  # nobody's own answer
+        refused = await http.get(f"/w/{w2}/pulse?token={phones[0].token}")
+        assert refused.status_code == 403

@@ -390,6 +390,7 @@ class Links:
     guest_url: str | None
     projector_url: str
     print_url: str
+    pulse_url: str | None  # the programme's pulse on one screen, for the wall
     exports: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # (what, ((format, href), …))
 
 
@@ -419,6 +420,9 @@ def links_of(row: Workshop, base_url: str) -> Links:
         guest_url=f"{base_url}/join/{row.guest_code}" if row.guest_code else None,
         projector_url=f"{base_url}{base}/projector?token={row.projector_token}",
         print_url=f"{base}/links",
+        pulse_url=(
+            f"{base_url}{base}/pulse?token={row.projector_token}" if row.programme_id else None
+        ),
         exports=exports,
     )
 
