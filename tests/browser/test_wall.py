@@ -18,7 +18,16 @@ from websockets.asyncio.client import connect
 
 from facilitator.agenda import Programme
 from facilitator.store.programmes import WorkshopLinks
-from tests.browser.support import SCREENSHOTS, SIZES, laptop, screenshots, violations
+from tests.browser.support import (
+    SCREENSHOTS,
+    SIZES,
+    join,
+    laptop,
+    phone,
+    screenshot,
+    screenshots,
+    violations,
+)
 from tests.support import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -568,3 +577,58 @@ async def test_the_programmes_pulse_shows_every_measurement_and_the_change_on_on
         assert await violations(page) == [], language
         await screenshots(page, f"wall-programme-pulse-{language}", ("wall", "wall-720", "laptop"))
         assert await page.evaluate("document.documentElement.scrollWidth") <= 1280
+
+
+WALL_IDEAS = """() => [...document.querySelectorAll("#projector .wall .idea .text")]
+    .map((e) => e.firstChild.textContent.trim())"""
+
+
+async def test_ideas_posted_before_the_groups_stay_with_their_authors_and_once_on_the_wall(
+    browser: Browser, live_server: LiveServer, programme: Programme
+) -> None:
+    room = Room(live_server, live_server.links[1])
+    wall = (await walls(browser, room.link))["da"]
+    console = await (await laptop(browser, 1280, 800)).new_page()
+    await console.goto(room.link.facilitator)
+    await room.join(8)
+    await room.facilitate({"type": "start"})
+    await room.jump(programme, "needs-and-offers")
+    phones: dict[str, Page] = {}
+    for name in ("Anna Tidlig", "Bo Tidlig"):
+        page = await (await phone(browser)).new_page()
+        await join(page, room.link.participant, name)
+        phones[name] = page
+    # Everyone posts before there are groups: two through their phones, eight by command.
+    for name, page in phones.items():
+        await page.fill("#idea-text", f"{name} skrev før grupperne")
+        await page.click("#compose button")
+        await expect(page.locator("#board .idea", has_text=f"{name} skrev")).to_have_count(1)
+    for n, (_, token) in enumerate(room.phones):
+        await room.send(token, {"type": "post_idea", "text": f"Idé {n + 1} før grupperne"})
+    texts = sorted(
+        [f"{name} skrev før grupperne" for name in phones]
+        + [f"Idé {n + 1} før grupperne" for n in range(len(room.phones))]
+    )
+
+    async def everyone_sees_everything(state: str) -> None:
+        for name, page in phones.items():  # one's own idea, in one's own group
+            await expect(page.locator("#board .idea", has_text=f"{name} skrev")).to_have_count(1)
+        await expect(wall.locator("#projector .wall .idea")).to_have_count(len(texts))
+        assert sorted(await wall.evaluate(WALL_IDEAS)) == texts, state  # each exactly once
+        for text in texts:
+            await expect(console.locator("#moderation li.card", has_text=text)).to_have_count(1)
+        await screenshot(wall, f"wall-groups-{state}")
+        await screenshot(phones["Anna Tidlig"], f"phone-groups-{state}")
+
+    await room.facilitate({"type": "form_groups", "seed": 7})
+    await everyone_sees_everything("formed")
+
+    # A second group-work phase on the same board: new groups, and Anna moved by hand.
+    await room.jump(programme, "sharpen-proposals")
+    await room.facilitate({"type": "form_groups", "seed": 8})
+    view = await room.state()
+    groups = view["groups"]["sharpen-proposals"]
+    anna = next(m["id"] for m in view["members"] if m["name"] == "Anna Tidlig")
+    other = next(g for g in sorted(set(groups.values())) if g != groups[anna])
+    await room.facilitate({"type": "move_participant", "participant": anna, "group": other})
+    await everyone_sees_everything("second-phase")

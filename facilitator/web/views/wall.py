@@ -98,7 +98,8 @@ def wall_context(
         elif revealed_vote:
             wall["result"] = _result(rows, language)
         else:
-            wall["board"] = _board(state, agenda, phase, rows, key)
+            earlier = _earlier(state, agenda, key, board.get("earlier_ideas", ()))
+            wall["board"] = _board(state, agenda, phase, rows, key, earlier)
     return {"wall": wall}
 
 
@@ -172,9 +173,12 @@ def _board(
     phase: Phase | None,
     rows: Sequence[IdeaRow],
     board: str,
+    earlier: Sequence[IdeaRow] = (),
 ) -> dict[str, Any]:
     """Ideas in columns: one per group of the phase's grouping (its members named), one for
-    ideas in no group; or, without groups, the ideas in as many columns as suit their number."""
+    ideas in no group; or, without groups, the ideas in as many columns as suit their number.
+    ``earlier``: the board's ideas from earlier phases, in a column of their own after these
+    (their groups were an earlier phase's, so no column of this phase's groups is theirs)."""
     placed = _grouping(state, agenda, phase, board)
     members = state.board.members
     group_ids = sorted(set(placed.values()) | {r.group for r in rows if r.group}, key=_order)
@@ -210,11 +214,21 @@ def _board(
         ]
         layout = "flow"
         narrow = False
+    if earlier:
+        columns.append(
+            {
+                "id": None,
+                "label": None,
+                "earlier": True,
+                "members": [],
+                "ideas": [_idea(r) for r in earlier],
+            }
+        )
     longest = max((len(c["ideas"]) for c in columns), default=0)
     return {
         "layout": layout,
         "columns": columns,
-        "count": len(rows),
+        "count": len(rows) + len(earlier),
         "density": density(longest, len(columns) - (1 if narrow else 0)),
         "loose_narrow": narrow,  # a column for few ideas in no group: narrower than the rest
     }
@@ -239,8 +253,23 @@ def _grouping(
     return {}
 
 
+def _earlier(
+    state: WorkshopState, agenda: Agenda, board: str, rows: Sequence[IdeaRow]
+) -> list[IdeaRow]:
+    """The earlier phases' ideas for the wall: most votes first, with their counts, once a
+    vote on the board was revealed (a later group work takes up the most voted); else as
+    posted."""
+    vote_phase = _revealed_vote(state, agenda, board)
+    if vote_phase is None:
+        return list(rows)
+    tally = WALL.tally(state.board, vote_phase.key) or {}
+    counted = [replace(r, votes=tally.get(r.id, 0)) for r in rows]
+    return sorted(counted, key=lambda r: -(r.votes or 0))  # stable: ties as posted
+
+
 def _idea(row: IdeaRow) -> dict[str, Any]:
-    return {"id": row.id, "text": row.text, "theme": row.theme_name}
+    shown = {"id": row.id, "text": row.text, "theme": row.theme_name}
+    return shown if row.votes is None else {**shown, "votes": row.votes}  # only once revealed
 
 
 def group_label(group: str) -> str:

@@ -229,6 +229,14 @@ def test_after_the_reveal_the_wall_ranks_by_votes_and_never_before(day1: Agenda)
     assert rest == ["Idé 8", "Idé 9"] and result["unvoted"] == 5  # the rest only counted
     assert result["total"] == sum(wanted.values())
     play.jump("sharpen-proposals")  # a later group work on the same board, then the end
+    sharpen = play.wall()["board"]
+    earlier = next(c for c in sharpen["columns"] if c.get("earlier"))
+    assert [(i["text"], i["votes"]) for i in earlier["ideas"]][:3] == [
+        ("Idé 11", 9),
+        ("Idé 3", 6),
+        ("Idé 5", 6),
+    ]  # the earlier ideas, most voted first: what the later group work takes up
+    assert sharpen["count"] == 12
     play.do({"type": "end"})
     ended = play.wall()
     assert ended["status"] == "ended" and ended["board"] is None
