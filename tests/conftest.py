@@ -3,13 +3,11 @@ a live server. The helpers they use are in tests/support.py."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from sqlalchemy import Engine, create_engine, text
 
 from facilitator.agenda import Agenda, Programme
@@ -19,10 +17,17 @@ from facilitator.settings import Settings
 from facilitator.store.db import make_engine
 from facilitator.store.migrate import upgrade
 from facilitator.store.programmes import create_programme
-from facilitator.web.app import create_app
 
 # Re-exported for the modules that still import it from here; import it from tests.support.
-from tests.support import POSTGRES, FakeClock, LiveServer, free_port, postgres_unreachable, until
+from tests.support import (
+    POSTGRES,
+    FakeClock,
+    LiveServer,
+    ServerSetup,
+    free_port,
+    postgres_unreachable,
+    serving,
+)
 
 
 @pytest.fixture
@@ -80,39 +85,21 @@ def agenda(programme: Programme) -> Agenda:
 
 
 @pytest.fixture
-async def live_server(
-    sqlite_url: str, programme: Programme, tmp_path: Path
-) -> AsyncIterator[LiveServer]:
-    """A real server on a loopback port, in the test's own event loop."""
+def server_setup(sqlite_url: str, programme: Programme, tmp_path: Path) -> ServerSetup:
+    """A programme in a fresh database and the settings to serve it on a free port, not yet
+    served: for a test that stops and starts the server itself (``tests.support.serving``)."""
     engine = make_engine(sqlite_url)
     upgrade(engine)
     port = free_port()
-    links = create_programme(
-        engine, programme, clock=system_clock, base_url=f"http://127.0.0.1:{port}"
-    )
+    base = f"http://127.0.0.1:{port}"
+    links = create_programme(engine, programme, clock=system_clock, base_url=base)
     engine.dispose()
-    settings = Settings(
-        database_url=sqlite_url, data_dir=tmp_path, public_url=f"http://127.0.0.1:{port}"
-    )
-    app = create_app(settings)
-    config = uvicorn.Config(
-        app,
-        host="127.0.0.1",
-        port=port,
-        ws="websockets-sansio",
-        log_level="warning",
-        ws_per_message_deflate=False,
-        ws_max_size=64 * 1024,
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    # uvicorn offers no event to await; a server that fails to start ends its task.
-    await until(lambda: server.started or task.done(), "the server did not start")
-    if task.done():
-        task.result()  # its error, if it had one
-        raise AssertionError(f"the server on port {port} stopped as it started")
-    try:
-        yield LiveServer(f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}", links)
-    finally:
-        server.should_exit = True
-        await asyncio.wait_for(task, 10)
+    settings = Settings(database_url=sqlite_url, data_dir=tmp_path, public_url=base)
+    return ServerSetup(LiveServer(base, f"ws://127.0.0.1:{port}", links), settings, port)
+
+
+@pytest.fixture
+async def live_server(server_setup: ServerSetup) -> AsyncIterator[LiveServer]:
+    """A real server on a loopback port, in the test's own event loop."""
+    async with serving(server_setup.settings, server_setup.port):
+        yield server_setup.server

@@ -13,18 +13,21 @@ import json
 import socket
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx2 as httpx
 import redis
+import uvicorn
 from sqlalchemy import create_engine, text
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from facilitator.settings import Settings
 from facilitator.store.programmes import WorkshopLinks
+from facilitator.web.app import create_app
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 REDIS = "redis://127.0.0.1:6379/15"
@@ -84,6 +87,33 @@ def free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
+
+
+@contextlib.asynccontextmanager
+async def serving(settings: Settings, port: int) -> AsyncIterator[None]:
+    """The app on a loopback port, in the test's own event loop, until the block ends (the
+    ``live_server`` fixture; a test that stops and starts the server again uses it twice)."""
+    config = uvicorn.Config(
+        create_app(settings),
+        host="127.0.0.1",
+        port=port,
+        ws="websockets-sansio",
+        log_level="warning",
+        ws_per_message_deflate=False,
+        ws_max_size=64 * 1024,
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    # uvicorn offers no event to await; a server that fails to start ends its task.
+    await until(lambda: server.started or task.done(), "the server did not start")
+    if task.done():
+        task.result()  # its error, if it had one
+        raise AssertionError(f"the server on port {port} stopped as it started")
+    try:
+        yield
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(task, 10)
 
 
 def _listening(host: str, port: int) -> bool:
@@ -154,6 +184,15 @@ class LiveServer:
     base: str  # http://127.0.0.1:PORT
     ws: str  # ws://127.0.0.1:PORT
     links: list[WorkshopLinks]
+
+
+@dataclass(frozen=True)
+class ServerSetup:
+    """What the ``server_setup`` fixture prepares: the server to be, its settings and port."""
+
+    server: LiveServer
+    settings: Settings
+    port: int
 
 
 async def server_seq(base: str, workshop: str, token: str) -> int:
