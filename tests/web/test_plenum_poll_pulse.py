@@ -433,11 +433,12 @@ async def test_the_pulse_at_two_points_of_the_programme_shows_the_change_and_nob
             screen = await http.get(f"/w/{w2}/pulse?token={token_of(link)}&lang=da")
             assert screen.status_code == 200, screen.text
             html = screen.text
-            assert "Slutmåling: medarbejderdag 2 mod Udgangspunkt: medarbejderdag 1" in html
+            assert "siden Udgangspunkt: medarbejderdag 1" in html  # the change's baseline
+            assert "Ledernes opfølgning" not in html  # nobody answered it: no column
             assert "<strong>+1,5</strong>" in html  # 2.5 → 4.0 overall
             assert "+1,5 for de 10, der svarede begge gange" in html
             assert "<strong>+200</strong>" in html  # the NPS, −100 → +100
-            assert "Ikke vist (færre end 5 svar" in html  # the leaders' four answers
+            assert '<span class="none">Ikke vist</span>' in html  # the leaders' four answers
             assert "grund 0" not in html and "Medarbejder" not in html  # nobody's own answer
         refused = await http.get(f"/w/{w2}/pulse?token={phones[0].token}")
         assert refused.status_code == 403
