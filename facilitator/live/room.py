@@ -96,7 +96,7 @@ class Room:
         self._last_move: tuple[int, list[tuple[int, Event]]] = (-1, [])  # (from seq, events)
         # Rendered views by key, valid for one (seq, presence) state: one rendering per
         # distinct view, the same bytes for every socket that shares it.
-        self._views: dict[Hashable, tuple[tuple[int, int], str]] = {}
+        self._views: dict[Hashable, tuple[tuple[int, int], object]] = {}
         self._encoded: dict[tuple[int, Hashable], object] = {}
         self.online: Counter[str] = Counter()  # participant id → open sockets in this process
         self.presence_version = 0
@@ -155,13 +155,13 @@ class Room:
     # --- what the views share ---------------------------------------------------------------
 
     def rendered(
-        self, key: Hashable, render: Callable[[], str], *, shows_presence: bool = False
-    ) -> str:
+        self, key: Hashable, render: Callable[[], T], *, shows_presence: bool = False
+    ) -> T:
         # Only views that show who is online go stale when someone comes or goes.
         version = (self.seq, self.presence_version if shows_presence else 0)
         cached = self._views.get(key)
         if cached is not None and cached[0] == version:
-            return cached[1]
+            return cast(T, cached[1])
         html = render()
         self._views[key] = (version, html)
         return html

@@ -226,14 +226,16 @@ def _answer_accepted(
 ) -> Response:
     if is_htmx(request):
         # The new view at once (out-of-band, by id), even if the websocket is down.
-        html = live_fragments(
-            app.renderer,
-            room,
-            row,
-            actor,
-            language_of(request),
-            base_url=app.settings.base_url(),
-            now=app.clock(),
+        html = "".join(
+            live_fragments(
+                app.renderer,
+                room,
+                row,
+                actor,
+                language_of(request),
+                base_url=app.settings.base_url(),
+                now=app.clock(),
+            )
         )
         cleared = '<div id="flash" role="alert" aria-live="assertive" hx-swap-oob="true"></div>'
         return Response(html + cleared, media_type="text/html")

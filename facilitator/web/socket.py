@@ -122,6 +122,7 @@ class ClientSocket:
             send, limits.outbox_messages, limits.outbox_bytes, size=_size
         )
         self.sent_seq: int | None = None  # the last seq this client has been brought up to
+        self.sent_parts: tuple[str, ...] | None = None  # the fragments this page has, as sent
         self.bucket = TokenBucket(limits.command_rate, limits.command_burst)
         self.close_code = 1000
         self.shows_presence = actor.role is Role.FACILITATOR and not json_mode
@@ -159,7 +160,7 @@ class ClientSocket:
 
     def push_view(self) -> None:
         app, room = self.app, self.room
-        html = live_fragments(
+        parts = live_fragments(
             app.renderer,
             room,
             self.row,
@@ -168,7 +169,18 @@ class ClientSocket:
             base_url=app.settings.base_url(),
             now=app.clock(),
         )
-        self.send(html)
+        # Only the fragments whose bytes changed since this socket last had them: each is
+        # swapped by its id, so one left out stays as it is on the page. The parts are the
+        # room's shared strings, so keeping them costs a socket nothing but the tuple.
+        before = self.sent_parts
+        changed = (
+            parts
+            if before is None or len(before) != len(parts)
+            else tuple(p for p, old in zip(parts, before, strict=True) if p is not old and p != old)
+        )
+        self.sent_parts = parts
+        if changed:
+            self.send("".join(changed))
         mine = personal_message(room.state, room.agenda, self.actor)
         if mine is not None:
             self.send(mine)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -255,3 +256,23 @@ def test_the_served_app_sets_what_it_loaded_aside_from_the_garbage_collector(
         check=True,
     )
     assert int(done.stdout) > 50_000  # modules, models and templates: out of every collection
+
+
+def test_the_websocket_sends_only_the_fragments_that_changed(
+    client: TestClient, day1: WorkshopLinks
+) -> None:
+    facilitator_client(client, day1)
+    commands = f"/w/{day1.workshop_id}/commands"
+    client.post(commands, json={"type": "start"})
+    client.post(commands, json={"type": "jump", "phase": 5})  # group work: a board
+    with client.websocket_connect(f"/w/{day1.workshop_id}/ws") as socket:
+        assert socket.receive_json()["type"] == "clock"
+        first = socket.receive_text()  # a page that just connected gets every fragment
+        ids = re.findall(r'<[a-z]+ id="([a-z-]+)"[^>]*hx-swap-oob', first)
+        assert {"live", "people", "moderation", "stage"} <= set(ids)
+        client.post(commands, json={"type": "post_idea", "text": "Kortere svartider"})
+        pushed = socket.receive_text()
+        assert "Kortere svartider" in pushed
+        sent = re.findall(r'<[a-z]+ id="([a-z-]+)"[^>]*hx-swap-oob', pushed)
+        assert "moderation" in sent and "people" not in sent  # the people did not change
+        assert len(pushed) < len(first) / 2

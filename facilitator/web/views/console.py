@@ -10,6 +10,7 @@ by its row (``views.cards``) and a change re-renders only what it changed.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -261,8 +262,16 @@ def people_view(scene: Scene, language: str) -> dict[str, Any]:
         "ungrouped": tuple(p for p in people if p.group is None),
         "names_speakers": isinstance(phase, PlenumPhase),
         "forms_groups": isinstance(phase, GroupWorkPhase),
+        "groups_seed": groups_seed(phase.key if phase else "", groups),
         "speakers": tuple(p for p in people if p.speaker),
     }
+
+
+def groups_seed(phase: str, groups: Mapping[str, str]) -> int:
+    """The seed "Form groups" sends: the same as long as the groups stay as they are (so the
+    console's bytes do not change with every render), another once they were formed anew."""
+    placed = ",".join(f"{person}={group}" for person, group in sorted(groups.items()))
+    return zlib.crc32(f"{phase}|{placed}".encode()) % 99_999 + 1
 
 
 def _group_order(group: str) -> tuple[int, str]:

@@ -190,22 +190,24 @@ def live_fragments(
     *,
     base_url: str,
     now: datetime,
-) -> str:
-    """The role's fragments as the room stands now, rendered once per distinct view.
+) -> tuple[str, ...]:
+    """The role's fragments as the room stands now, rendered once per distinct view: one
+    part per name of ``FRAGMENTS[role]``, in that order (a socket sends only the parts whose
+    bytes changed since it last sent them).
 
     Each fragment is rendered on its own: one that fails is logged (once) and replaced by
     a short note with the same id, so the rest of the page, and the socket, keep working."""
     group = view_group(room.state, room.agenda, actor)
     key = (actor.role, group, language)
 
-    def render() -> str:
+    def render() -> tuple[str, ...]:
         names = FRAGMENTS[actor.role]
         try:
             scene = Scene.of(room)
             context = screen_context(scene, row, actor, language, base_url=base_url, now=now)
         except Exception as exc:
             _log_fault(row.id, "the screen's context", exc)
-            return "".join(_fault(name, language) for name in names)
+            return tuple(_fault(name, language) for name in names)
         parts = []
         for name in names:
             try:
@@ -213,7 +215,7 @@ def live_fragments(
             except Exception as exc:
                 _log_fault(row.id, name, exc)
                 parts.append(_fault(name, language))
-        return "".join(parts)
+        return tuple(parts)
 
     return room.rendered(key, render, shows_presence=actor.role is Role.FACILITATOR)
 
