@@ -268,7 +268,8 @@ class ClientSocket:
             self.send({"type": "pong"})
             return
         if kind == "hello" and not self.json_mode:
-            self.push_view()  # pages resync by taking the whole view
+            self.sent_parts = None  # pages resync by taking the whole view, every fragment
+            self.push_view()
             return
         if kind == "hello":
             last, room = message.get("last_seq"), self.room

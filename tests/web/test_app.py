@@ -276,3 +276,14 @@ def test_the_websocket_sends_only_the_fragments_that_changed(
         sent = re.findall(r'<[a-z]+ id="([a-z-]+)"[^>]*hx-swap-oob', pushed)
         assert "moderation" in sent and "people" not in sent  # the people did not change
         assert len(pushed) < len(first) / 2
+
+
+def test_a_hello_on_a_page_socket_gets_every_fragment_again(
+    client: TestClient, day1: WorkshopLinks
+) -> None:
+    facilitator_client(client, day1)
+    with client.websocket_connect(f"/w/{day1.workshop_id}/ws") as socket:
+        assert socket.receive_json()["type"] == "clock"
+        first = socket.receive_text()
+        socket.send_json({"type": "hello"})
+        assert socket.receive_text() == first  # nothing changed, and yet all of it
