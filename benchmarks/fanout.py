@@ -1,22 +1,36 @@
-"""Fan-out latency of the live server against a bare `websockets` broadcast server.
+"""Fan-out latency of the live server beside a bare, a durable and a socket.io server.
 
 Run from the repository root:
 
-    .venv/bin/python benchmarks/fanout.py [--clients 25 100 1000] [--posts 100]
+    .venv/bin/python benchmarks/fanout.py [--clients 25 100 1000] [--posts 100] [--rounds 2]
 
-For each N it starts, as subprocesses on 127.0.0.1:
+For each N it starts, as subprocesses on 127.0.0.1, one after the other (the order reversed
+every other round):
 
 * ours: ``python -m facilitator.cli serve`` on a fresh SQLite database holding the default
   programme; N participants join staff-day-1 by code, the facilitator starts the workshop,
-  jumps to its first group-work phase and forms groups over the JSON websocket;
+  jumps to its first group-work phase and forms groups over the JSON websocket; the N
+  receivers are JSON sockets (``protocol=json``);
+* ours-pages: the same server set up the same way, but every socket is a page's: N participants'
+  phones (each sees its own group's board), the wall (``screen=wall``, projector token) and
+  the console (facilitator token) receive HTML fragments; the posts come from three phones
+  in three different groups, over their page sockets, as app.js sends them;
 * baseline: this file with ``--baseline-server``, a `websockets` server that broadcasts
-  every message it receives to every open connection (``websockets.broadcast``).
+  every message it receives to every open connection (``websockets.broadcast``);
+* durable: benchmarks/durable_baseline.py, the same with our contract: insert into SQLite
+  and commit, broadcast, fdatasync the log, then acknowledge;
+* socket.io: benchmarks/socketio_server.js on Node (socket.io 4.8, installed into
+  .venv/npm if missing; skipped, saying why, without node or npm), which ``io.emit``s every
+  event; the client speaks raw Engine.IO v4 over the websocket, no socket.io client.
 
-Against both it opens N receiving websocket clients plus a few posting clients with the same
+Against each it opens N receiving websocket clients plus a few posting clients with the same
 client code, sends ``post_idea`` commands one at a time (a new one every ``--spacing-ms``, and
 never before the poster has seen its previous post come back), and times, in this process,
 from just before the send to the moment each receiving client has the message carrying that
-post's text. Everything stays on the loopback interface and every wait has a time limit.
+post's text (for ours-pages: the fragment showing it, at every screen that shows the poster's
+group). It also reads the server's CPU time (``/proc/PID/stat``) around the timed window,
+counts the bytes the sockets receive in it, and the server's RSS before and after the
+sockets connect. Everything stays on the loopback interface and every wait has a time limit.
 
 With two or more CPUs, this process runs on the last one and the servers on the others
 (``--no-pin`` to leave placement to the OS): otherwise the scheduler moves client and server
@@ -56,6 +70,10 @@ from websockets.exceptions import ConnectionClosed
 
 SCRIPT = Path(__file__).resolve()
 ROOT = SCRIPT.parent.parent
+DURABLE = SCRIPT.parent / "durable_baseline.py"
+SOCKETIO = SCRIPT.parent / "socketio_server.js"
+NPM_MODULES = ROOT / ".venv" / "npm" / "node_modules"
+SOCKETIO_VERSION = "4.8"
 HOST = "127.0.0.1"
 WORKSHOP = "staff-day-1"
 RATE_PER_SOCKET = 20.0  # the server's sustained command budget per socket (settings.Limits)
@@ -64,7 +82,7 @@ STEP_TIMEOUT = 15.0  # any single command, join or echo
 DRAIN_TIMEOUT = 30.0  # after the last post, for every client to have every post
 # The CPUs this process may use, as found before it pins itself (Placement).
 USABLE_CPUS = frozenset(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
-RUN_TIMEOUT = 240.0  # one server at one N, set-up included
+RUN_TIMEOUT = 600.0  # one server at one N, set-up included
 BASELINE_LIFETIME = 900.0  # the baseline server exits by itself after this long
 
 
@@ -72,7 +90,8 @@ BASELINE_LIFETIME = 900.0  # the baseline server exits by itself after this long
 
 
 class Probe:
-    """One websocket client: says hello, waits for its snapshot, stamps the posts it sees."""
+    """One JSON websocket client: says hello, waits for its snapshot, stamps the posts it
+    sees. Subclasses speak the page sockets' and Engine.IO's framing."""
 
     def __init__(self, url: str, posts: int, pattern: re.Pattern[str], tally: Tally) -> None:
         self.url = url
@@ -86,6 +105,10 @@ class Probe:
         self.socket: ClientConnection | None = None
         self.reader: asyncio.Task[None] | None = None
         self.ready: asyncio.Future[None] | None = None
+        self.snapshot: dict[str, Any] | None = None
+        self.received = 0  # payload bytes of every frame so far
+        self.last_fragment = 0  # characters of the last HTML fragment (page sockets)
+        self.name = "receiver"
 
     async def open(self) -> None:
         self.ready = asyncio.get_running_loop().create_future()
@@ -98,26 +121,37 @@ class Probe:
             max_size=2**24,  # a snapshot with a thousand members is a few hundred kB
         )
         self.reader = asyncio.create_task(self.read(self.socket))
-        await self.socket.send(json.dumps({"type": "hello", "last_seq": None}))
+        await self.greet(self.socket)
         await asyncio.wait_for(self.ready, STEP_TIMEOUT * 2)
+
+    async def greet(self, sock: ClientConnection) -> None:
+        await sock.send(json.dumps({"type": "hello", "last_seq": None}))
+
+    def wrap(self, command: str) -> str:
+        """A command as this socket's server expects it."""
+        return command
 
     async def read(self, sock: ClientConnection) -> None:
         try:
             async for raw in sock:
                 now = time.perf_counter()  # first thing: the arrival time
                 text = raw if isinstance(raw, str) else raw.decode()
-                found = self.pattern.search(text)
-                if found is not None:  # a post: no JSON parsing on the timed path
-                    self.stamp(int(found.group(1)), now)
-                else:
-                    with contextlib.suppress(ValueError):
-                        self.control(json.loads(text))
+                self.received += len(text) if text.isascii() else len(text.encode())
+                await self.frame(sock, text, now)
             self.closed = f"closed by the server: code {sock.close_code}"
         except ConnectionClosed as exc:
             self.closed = f"connection lost: code {exc.rcvd.code if exc.rcvd else 'none'}"
         finally:
             if self.ready is not None and not self.ready.done():
                 self.ready.set_exception(ConnectionError(self.closed or "connection ended"))
+
+    async def frame(self, sock: ClientConnection, text: str, now: float) -> None:
+        found = self.pattern.search(text)
+        if found is not None:  # a post: no JSON parsing on the timed path
+            self.stamp(int(found.group(1)), now)
+        else:
+            with contextlib.suppress(ValueError):
+                self.control(json.loads(text))
 
     def stamp(self, number: int, now: float) -> None:
         if 0 <= number < len(self.arrivals) and self.arrivals[number] is None:
@@ -130,6 +164,7 @@ class Probe:
     def control(self, message: Any) -> None:
         kind = message.get("type") if isinstance(message, dict) else None
         if kind == "snapshot" and self.ready is not None and not self.ready.done():
+            self.snapshot = message
             self.ready.set_result(None)
         elif kind in ("ack", "refused"):
             if kind == "refused":
@@ -147,6 +182,10 @@ class Probe:
         await self.socket.send(json.dumps({**command, "client_id": client_id}))
         return await asyncio.wait_for(waiter, STEP_TIMEOUT)
 
+    def ready_now(self) -> None:
+        if self.ready is not None and not self.ready.done():
+            self.ready.set_result(None)
+
     async def close(self) -> None:
         if self.socket is not None:
             with contextlib.suppress(Exception):
@@ -155,6 +194,53 @@ class Probe:
             self.reader.cancel()
             with contextlib.suppress(BaseException):
                 await self.reader
+
+
+class PageProbe(Probe):
+    """A page's socket (app.js): HTML fragments, a few JSON messages (clock, mine, ack).
+
+    A fragment shows the whole board, so it carries every earlier post too: each post whose
+    text it shows is stamped, and only the first arrival of each counts."""
+
+    async def greet(self, sock: ClientConnection) -> None:
+        await sock.send(json.dumps({"type": "hello"}))
+
+    async def frame(self, sock: ClientConnection, text: str, now: float) -> None:
+        if text.startswith("<"):
+            self.last_fragment = len(text)
+            for number in self.pattern.findall(text):
+                self.stamp(int(number), now)
+            self.ready_now()  # the first fragment: the page is drawn
+        else:
+            with contextlib.suppress(ValueError):
+                self.control(json.loads(text))
+
+
+class EngineIOProbe(Probe):
+    """A socket.io client over raw Engine.IO v4 (no client library): ``0{…}`` opens, ``40``
+    joins the default namespace and ``40{…}`` confirms it; events are ``42["name", data]``;
+    the server's ping ``2`` is answered ``3``."""
+
+    async def greet(self, sock: ClientConnection) -> None:
+        pass  # the server speaks first
+
+    def wrap(self, command: str) -> str:
+        return '42["post_idea",' + command + "]"
+
+    async def frame(self, sock: ClientConnection, text: str, now: float) -> None:
+        if text.startswith("42"):
+            found = self.pattern.search(text)
+            if found is not None:
+                self.stamp(int(found.group(1)), now)
+        elif text == "2":
+            await sock.send("3")
+        elif text.startswith("0{"):
+            await sock.send("40")
+        elif text.startswith("40"):
+            self.ready_now()
+        elif text.startswith("44"):  # a refused namespace connection
+            self.closed = f"socket.io refused the connection: {text}"
+            await sock.close()
 
 
 class Tally:
@@ -191,7 +277,13 @@ class Result:
     posting_s: float = 0.0
     server_cpu_s: float | None = None  # CPU the server process used while posting
     client_cpu_s: float = 0.0  # CPU this process used in the same window
+    sockets: int = 0  # every socket the server writes to: receivers, posters, screens
+    rss_sockets: int = 0  # the sockets opened between the two RSS readings
+    received_bytes: int = 0  # payload bytes all those sockets received in the window
+    rss_before_kb: int | None = None  # the server's RSS before the sockets connected …
+    rss_after_kb: int | None = None  # … and once they all had their first view
     error: str | None = None
+    skipped: str | None = None  # not measured, and why (no node, say)
     notes: list[str] = field(default_factory=list)
 
     def quantile(self, q: float) -> float | None:
@@ -204,6 +296,28 @@ class Result:
     @property
     def messages_per_s(self) -> float | None:
         return len(self.latencies_ms) / self.wall_s if self.wall_s > 0 else None
+
+    @property
+    def socket_messages(self) -> int:
+        """Messages the server had to write in the window: one per socket per post."""
+        return self.sockets * self.posts
+
+    @property
+    def cpu_us_per_delivery(self) -> float | None:
+        """Server CPU per socket per post, in µs (= ms per 1,000 deliveries)."""
+        if self.server_cpu_s is None or not self.socket_messages:
+            return None
+        return self.server_cpu_s * 1e6 / self.socket_messages
+
+    @property
+    def bytes_per_delivery(self) -> float | None:
+        return self.received_bytes / self.socket_messages if self.socket_messages else None
+
+    @property
+    def rss_kb_per_socket(self) -> float | None:
+        if self.rss_before_kb is None or self.rss_after_kb is None or not self.rss_sockets:
+            return None
+        return (self.rss_after_kb - self.rss_before_kb) / self.rss_sockets
 
 
 async def open_in_batches(probes: Sequence[Probe], batch: int) -> None:
@@ -220,6 +334,34 @@ async def close_all(probes: Sequence[Probe], batch: int = 200) -> None:
             )
 
 
+Audience = Callable[[int], Sequence[Probe]]  # post number -> the receivers that must show it
+
+
+async def connect_all(
+    result: Result,
+    server: Server,
+    first: Sequence[Probe],
+    receivers: Sequence[Probe],
+    batch: int,
+    last: Sequence[Probe] = (),
+    settle: float = 0.5,
+) -> None:
+    """Open the posters and screens (``first``), then the N receivers, and note the server's
+    RSS growth over the receivers alone: whatever the first view of a kind costs once
+    (templates compiled, caches filled) is paid before. ``last`` opens after them."""
+    await open_in_batches(first, batch)
+    await asyncio.sleep(0.2)
+    result.rss_before_kb = server.rss_kb()
+    await open_in_batches(receivers, batch)
+    await asyncio.sleep(settle)  # let the server finish sending the snapshots
+    result.rss_after_kb = server.rss_kb()
+    if last:
+        await open_in_batches(last, batch)
+        await asyncio.sleep(settle)
+    result.sockets = len(first) + len(receivers) + len(last)
+    result.rss_sockets = len(receivers)
+
+
 async def measure(
     result: Result,
     server: Server,
@@ -228,31 +370,38 @@ async def measure(
     tally: Tally,
     prefix: str,
     spacing: float,
+    audience: Audience | None = None,
 ) -> None:
     """Post one at a time; every receiver stamps each post's arrival.
 
-    The first ``result.warmup`` posts are not counted: the first messages through a fresh
+    ``audience`` names the receivers that must show a post (default: all of them). The
+    first ``result.warmup`` posts are not counted: the first messages through a fresh
     client process or server cost more (first calls, allocations), and whichever server
     goes first would otherwise pay for it.
     """
+    everyone = [*receivers, *posters]
     scratch = Result(result.server, result.clients, result.warmup)
-    await post_and_wait(scratch, receivers, posters, tally, prefix, spacing, range(result.warmup))
+    await post_and_wait(
+        scratch, receivers, posters, tally, prefix, spacing, range(result.warmup), audience
+    )
     result.notes += scratch.notes
     # This process's garbage collector must not land on either server's timed path: a full
     # collection walks every client's objects (tens of ms at a thousand). What exists now
     # lives until the run ends, so it is set aside; only what the posts allocate is collected.
     gc.collect()
     gc.freeze()
+    received = sum(p.received for p in everyone)
     server_cpu, client_cpu = server.cpu_seconds(), time.process_time()
     counted = range(result.warmup, result.warmup + result.posts)
     try:
-        await post_and_wait(result, receivers, posters, tally, prefix, spacing, counted)
+        await post_and_wait(result, receivers, posters, tally, prefix, spacing, counted, audience)
     finally:
         gc.unfreeze()
     result.client_cpu_s = time.process_time() - client_cpu
     after = server.cpu_seconds()
     if after is not None and server_cpu is not None:
         result.server_cpu_s = after - server_cpu
+    result.received_bytes = sum(p.received for p in everyone) - received
 
 
 async def post_and_wait(
@@ -263,12 +412,14 @@ async def post_and_wait(
     prefix: str,
     spacing: float,
     numbers: range,
+    audience: Audience | None = None,
 ) -> None:
     if not numbers:
         return
+    told = audience or (lambda number: receivers)
     sent: dict[int, float | None] = dict.fromkeys(numbers)
     tally.done.clear()
-    tally.expect(len(numbers) * len(receivers))
+    tally.expect(sum(len(told(number)) for number in numbers))
     loop = asyncio.get_running_loop()
     begin = time.perf_counter() + 0.2
     for index, number in enumerate(numbers):
@@ -282,6 +433,7 @@ async def post_and_wait(
         message = json.dumps(
             {"type": "post_idea", "text": f"{prefix}{number} idea", "client_id": f"p{number}"}
         )
+        message = poster.wrap(message)
         sent[number] = time.perf_counter()
         await poster.socket.send(message)
         try:  # one at a time: the next post waits for this one to come back to its poster
@@ -294,8 +446,8 @@ async def post_and_wait(
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(tally.done.wait(), DRAIN_TIMEOUT)
     last = first
-    for probe in receivers:
-        for number in numbers:
+    for number in numbers:
+        for probe in told(number):
             arrived, stamp = probe.arrivals[number], sent[number]
             if stamp is None:
                 continue
@@ -308,7 +460,7 @@ async def post_and_wait(
     refused = [r for p in posters for r in p.refused]
     if refused:
         result.notes.append(f"{len(refused)} post(s) refused, first: {refused[0].get('error')}")
-    closed = [p.closed for p in receivers if p.closed]
+    closed = [f"{p.name}: {p.closed}" for p in receivers if p.closed]
     if closed:
         result.notes.append(f"{len(closed)} receiver(s) lost their connection ({closed[0]})")
 
@@ -364,9 +516,16 @@ class Server:
     """A server subprocess with its output in a log file; stopped by its own pid."""
 
     def __init__(
-        self, name: str, argv: list[str], port: int, log: Path, cpus: frozenset[int] | None
+        self,
+        name: str,
+        argv: list[str],
+        port: int,
+        log: Path,
+        cpus: frozenset[int] | None,
+        env: dict[str, str] | None = None,
     ) -> None:
         self.name, self.argv, self.port, self.log, self.cpus = name, argv, port, log, cpus
+        self.env = env
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -376,7 +535,12 @@ class Server:
     def spawn(self) -> subprocess.Popen[bytes]:
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(
-                self.argv, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+                self.argv,
+                cwd=ROOT,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=None if self.env is None else {**os.environ, **self.env},
             )
         if self.cpus is not None:
             # The new interpreter has no threads yet; the ones it starts inherit this.
@@ -392,9 +556,30 @@ class Server:
             with contextlib.suppress(OSError):
                 status, _ = await asyncio.to_thread(http, "GET", f"{self.base}/healthz")
                 if status == 200:
+                    self.pin_threads()
                     return
             await asyncio.sleep(0.1)
         raise RuntimeError(f"{self.name} did not answer /healthz in {START_TIMEOUT:.0f} s")
+
+    def pin_threads(self) -> None:
+        """Every thread on the servers' CPUs: Node starts its own before it runs any code."""
+        if self.cpus is None or self.process is None:
+            return
+        with contextlib.suppress(OSError):
+            for task in Path(f"/proc/{self.process.pid}/task").iterdir():
+                with contextlib.suppress(OSError):
+                    os.sched_setaffinity(int(task.name), self.cpus)
+
+    def rss_kb(self) -> int | None:
+        """The server process's resident set (Linux only)."""
+        if self.process is None:
+            return None
+        try:
+            status = Path(f"/proc/{self.process.pid}/status").read_text()
+        except OSError:
+            return None
+        found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+        return int(found.group(1)) if found else None
 
     def cpu_seconds(self) -> float | None:
         """User + system CPU time of the server process so far (Linux only)."""
@@ -428,7 +613,9 @@ class Server:
         return "\n".join(text[-lines:])
 
 
-async def run_ours(args: argparse.Namespace, result: Result, workdir: Path) -> None:
+async def run_ours(
+    args: argparse.Namespace, result: Result, workdir: Path, pages: bool = False
+) -> None:
     from facilitator.agenda.files import DEFAULT_PROGRAMME, load_programme
     from facilitator.clock import system_clock
     from facilitator.store.db import make_engine
@@ -436,7 +623,7 @@ async def run_ours(args: argparse.Namespace, result: Result, workdir: Path) -> N
     from facilitator.store.programmes import create_programme
 
     clients = result.clients
-    data = workdir / f"ours-{clients}-{result.round}"
+    data = workdir / f"{result.server}-{clients}-{result.round}"
     data.mkdir()
     url = f"sqlite:///{data}/bench.db"
     programme = load_programme(DEFAULT_PROGRAMME)
@@ -449,11 +636,17 @@ async def run_ours(args: argparse.Namespace, result: Result, workdir: Path) -> N
     group_work = next(i for i, phase in enumerate(phases) if phase.kind.value == "group_work")
     departments = [d.key for d in programme.departments]
     facilitator_token = day.facilitator.split("token=", 1)[1]
+    projector_token = day.projector.split("token=", 1)[1]
 
     port = free_port()
     argv = [sys.executable, "-m", "facilitator.cli", "serve", "--port", str(port)]
     argv += ["--data-dir", str(data), "--database-url", url]
-    server = Server("our server", argv, port, data / "server.log", args.placement.servers)
+    # The cap on people per workshop (Limits.people_per_workshop, 500 by default: no real
+    # programme comes near it) would refuse the joins of a thousand; raised for this run only.
+    env = {
+        "FACILITATOR_LIMITS__PEOPLE_PER_WORKSHOP": str(clients + poster_count(args.spacing_ms) + 10)
+    }
+    server = Server("our server", argv, port, data / "server.log", args.placement.servers, env)
     probes: list[Probe] = []
     try:
         await server.start()
@@ -461,7 +654,7 @@ async def run_ours(args: argparse.Namespace, result: Result, workdir: Path) -> N
         posters = poster_count(args.spacing_ms)
         semaphore = asyncio.Semaphore(8)
 
-        async def join(number: int) -> str:
+        async def join(number: int) -> tuple[str, str]:
             async with semaphore:
                 body = {"name": f"Bench {number}", "department": departments[number % 6]}
                 status, answer = await asyncio.to_thread(
@@ -469,12 +662,13 @@ async def run_ours(args: argparse.Namespace, result: Result, workdir: Path) -> N
                 )
             if status != 200:
                 raise RuntimeError(f"join {number} answered {status}: {answer}")
-            return str(answer["token"])
+            return str(answer["participant"]), str(answer["token"])
 
-        tokens = await asyncio.gather(*(join(n) for n in range(clients + posters)))
+        people = await asyncio.gather(*(join(n) for n in range(clients + posters)))
         joined = time.perf_counter()
 
-        ws = f"ws://{HOST}:{port}/w/{day.workshop_id}/ws?protocol=json&token="
+        live = f"ws://{HOST}:{port}/w/{day.workshop_id}/ws"
+        ws = f"{live}?protocol=json&token="
         tally = Tally()
         prefix = f"fanout-{secrets.token_hex(3)}-#"
         pattern = re.compile(re.escape(prefix) + r"(\d+)")
@@ -492,14 +686,70 @@ async def run_ours(args: argparse.Namespace, result: Result, workdir: Path) -> N
         await facilitator.close()  # the baseline has no such socket either
 
         sent = args.warmup + args.posts
-        receivers = [Probe(ws + t, sent, pattern, tally) for t in tokens[:clients]]
-        # Posters count their own copies apart: the tally waits for the receivers only.
-        senders = [Probe(ws + t, sent, pattern, Tally()) for t in tokens[clients:]]
-        probes += receivers + senders
-        await open_in_batches(receivers + senders, args.batch)
+        audience: Audience | None = None
+        screens: list[Probe] = []
+        if not pages:
+            receivers = [Probe(ws + t, sent, pattern, tally) for _, t in people[:clients]]
+            # Posters count their own copies apart: the tally waits for the receivers only.
+            senders = [Probe(ws + t, sent, pattern, Tally()) for _, t in people[clients:]]
+        else:
+            # Who is in which group: the facilitator's snapshot after form_groups.
+            looker = Probe(ws + facilitator_token, 0, pattern, Tally())
+            probes.append(looker)
+            await looker.open()
+            await looker.close()
+            view = (looker.snapshot or {}).get("view", {})
+            group_of: dict[str, str] = view["groups"][view["phase"]["key"]]
+            # The posting phones: one in each of the first groups, so posts land on several
+            # boards; everyone else is a receiving phone.
+            chosen: list[tuple[str, str]] = []
+            for person in people:
+                if group_of.get(person[0]) not in {group_of.get(c[0]) for c in chosen}:
+                    chosen.append(person)
+                if len(chosen) == posters:
+                    break
+            chosen += [p for p in people if p not in chosen][: posters - len(chosen)]
+            phones = [p for p in people if p not in chosen]
+            page = f"{live}?token="
+            receivers = [PageProbe(page + t, sent, pattern, tally) for _, t in phones]
+            wall = PageProbe(f"{live}?screen=wall&token={projector_token}", sent, pattern, tally)
+            console = PageProbe(page + facilitator_token, sent, pattern, tally)
+            senders = [PageProbe(page + t, sent, pattern, Tally()) for _, t in chosen]
+            groups: dict[str | None, list[Probe]] = {}
+            for (phone, _), probe in zip(phones, receivers, strict=True):
+                groups.setdefault(group_of.get(phone), []).append(probe)
+            shown = [[*groups.get(group_of.get(who), []), wall, console] for who, _ in chosen]
+
+            def shown_by(number: int) -> Sequence[Probe]:
+                return shown[number % len(shown)]
+
+            audience = shown_by
+
+            result.notes.append(
+                f"{len(set(group_of.values()))} groups; posts from {len(chosen)} phones in "
+                f"{len({group_of.get(c[0]) for c in chosen})} groups, each shown by "
+                + ", ".join(str(len(s) - 2) for s in shown)
+                + " phones of its group + wall + console"
+            )
+            wall.name, console.name = "the wall", "the console"
+            screens = [wall, console]
+        probes += receivers + screens + senders
+        # The console last: it shows who is online, so while it is open every phone that
+        # connects re-renders it with every person on it (at a thousand: minutes).
+        await connect_all(
+            result, server, senders + screens[:1], receivers, args.batch, last=screens[1:]
+        )
+        receivers = [*receivers, *screens]
         connected = time.perf_counter()
-        await asyncio.sleep(0.5)  # let the server finish sending the snapshots
-        await measure(result, server, receivers, senders, tally, prefix, args.spacing_ms / 1000)
+        await measure(
+            result, server, receivers, senders, tally, prefix, args.spacing_ms / 1000, audience
+        )
+        if screens:
+            typical = statistics.median(p.last_fragment for p in receivers[: -len(screens)])
+            result.notes.append(
+                f"last fragment (characters): a phone's {typical / 1024:.1f} KiB (median), "
+                + ", ".join(f"{p.name}'s {p.last_fragment / 1024:.1f} KiB" for p in screens)
+            )
         if not server.alive():
             result.error = f"{server.name} exited during the run:\n{server.tail()}"
         result.notes.append(
@@ -515,33 +765,102 @@ async def run_ours(args: argparse.Namespace, result: Result, workdir: Path) -> N
         await asyncio.to_thread(server.stop)
 
 
-async def run_baseline(args: argparse.Namespace, result: Result, workdir: Path) -> None:
+async def run_pages(args: argparse.Namespace, result: Result, workdir: Path) -> None:
+    await run_ours(args, result, workdir, pages=True)
+
+
+async def run_simple(
+    result: Result, args: argparse.Namespace, server: Server, url: str, kind: type[Probe]
+) -> None:
+    """A server that tells every socket every message: all receivers get every post."""
     clients = result.clients
-    port = free_port()
-    argv = [sys.executable, str(SCRIPT), "--baseline-server", str(port)]
-    log = workdir / f"baseline-{clients}-{result.round}.log"
-    server = Server("baseline server", argv, port, log, args.placement.servers)
     probes: list[Probe] = []
     try:
         await server.start()
         tally = Tally()
         prefix = f"fanout-{secrets.token_hex(3)}-#"
         pattern = re.compile(re.escape(prefix) + r"(\d+)")
-        url = f"ws://{HOST}:{port}/"
-        receivers = [Probe(url, args.warmup + args.posts, pattern, tally) for _ in range(clients)]
-        posters = poster_count(args.spacing_ms)
-        senders = [Probe(url, args.warmup + args.posts, pattern, Tally()) for _ in range(posters)]
+        sent = args.warmup + args.posts
+        receivers = [kind(url, sent, pattern, tally) for _ in range(clients)]
+        senders = [kind(url, sent, pattern, Tally()) for _ in range(poster_count(args.spacing_ms))]
         probes = receivers + senders
-        await open_in_batches(probes, args.batch)
-        await asyncio.sleep(0.5)
+        await connect_all(result, server, senders, receivers, args.batch)
         await measure(result, server, receivers, senders, tally, prefix, args.spacing_ms / 1000)
         if not server.alive():
             result.error = f"{server.name} exited during the run:\n{server.tail()}"
     except Exception as exc:
         result.error = f"{type(exc).__name__}: {exc}".strip()
+        if not server.alive():
+            result.error += f"\nserver log:\n{server.tail()}"
     finally:
         await close_all(probes)
         await asyncio.to_thread(server.stop)
+
+
+async def run_baseline(args: argparse.Namespace, result: Result, workdir: Path) -> None:
+    port = free_port()
+    argv = [sys.executable, str(SCRIPT), "--baseline-server", str(port)]
+    log = workdir / f"baseline-{result.clients}-{result.round}.log"
+    server = Server("baseline server", argv, port, log, args.placement.servers)
+    await run_simple(result, args, server, f"ws://{HOST}:{port}/", Probe)
+
+
+async def run_durable(args: argparse.Namespace, result: Result, workdir: Path) -> None:
+    port = free_port()
+    name = f"durable-{result.clients}-{result.round}"
+    argv = [sys.executable, str(DURABLE), str(port), str(workdir / f"{name}.db")]
+    server = Server("durable server", argv, port, workdir / f"{name}.log", args.placement.servers)
+    await run_simple(result, args, server, f"ws://{HOST}:{port}/", Probe)
+
+
+async def run_socketio(args: argparse.Namespace, result: Result, workdir: Path) -> None:
+    port = free_port()
+    node = shutil.which("node") or "node"
+    log = workdir / f"socketio-{result.clients}-{result.round}.log"
+    env = {"NODE_PATH": str(NPM_MODULES)}
+    server = Server(
+        "socket.io server", [node, str(SOCKETIO)], port, log, args.placement.servers, env
+    )
+    server.argv.append(str(port))
+    url = f"ws://{HOST}:{port}/socket.io/?EIO=4&transport=websocket"
+    await run_simple(result, args, server, url, EngineIOProbe)
+
+
+def socketio_missing() -> str | None:
+    """Why socket.io cannot be measured (None: it can), installing it first if need be."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None:
+        return "node is not installed"
+    if not (NPM_MODULES / "socket.io" / "package.json").exists():
+        if npm is None:
+            return f"npm is not installed, and socket.io is not in {NPM_MODULES}"
+        print(f"installing socket.io@{SOCKETIO_VERSION} into .venv/npm …", file=sys.stderr)
+        install = subprocess.run(
+            [
+                *(npm, "install", "--silent", "--no-audit", "--no-fund"),
+                *("--prefix", str(NPM_MODULES.parent), f"socket.io@{SOCKETIO_VERSION}"),
+            ],
+            capture_output=True,
+            text=True,
+        )
+        if install.returncode != 0:
+            return f"npm install socket.io@{SOCKETIO_VERSION} failed: {install.stderr.strip()}"
+    return None
+
+
+def socketio_version() -> str:
+    with contextlib.suppress(OSError, ValueError, KeyError):
+        meta = json.loads((NPM_MODULES / "socket.io" / "package.json").read_text())
+        return str(meta["version"])
+    return "?"
+
+
+def node_version() -> str:
+    with contextlib.suppress(OSError):
+        return subprocess.run(
+            ["node", "--version"], capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+    return "?"
 
 
 def poster_count(spacing_ms: float) -> int:
@@ -603,17 +922,23 @@ def source_state() -> str:
         head = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
         ).stdout.strip()
-        changed = subprocess.run(
-            ["git", "status", "--porcelain", "--", "facilitator"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
+        changed = [
+            folder
+            for folder in ("facilitator", "benchmarks")
+            if subprocess.run(
+                ["git", "status", "--porcelain", "--", folder],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+            ).stdout.strip()
+        ]
     except OSError:
         return "unknown"
     if not head:
         return "unknown"
-    return f"{head} + uncommitted changes under facilitator/" if changed else head
+    if not changed:
+        return head
+    return f"{head} + uncommitted changes under " + " and ".join(f"{c}/" for c in changed)
 
 
 def machine_facts(load: tuple[float, float, float]) -> list[str]:
@@ -631,7 +956,7 @@ def machine_facts(load: tuple[float, float, float]) -> list[str]:
         f"python: {platform.python_version()} ({platform.python_implementation()}), "
         f"{platform.system()} {platform.release()}",
         f"websockets {version('websockets')}, uvicorn {version('uvicorn')}, "
-        f"asyncio default event loop",
+        f"asyncio default event loop; node {node_version()}, socket.io {socketio_version()}",
         f"load average at start: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "
         f"source: {source_state()}",
     ]
@@ -649,7 +974,60 @@ def ratio(ours: float | None, base: float | None) -> str:
     return "-" if ours is None or not base else f"{ours / base:.2f}"
 
 
-def report(pairs: list[tuple[Result, Result]], args: argparse.Namespace) -> str:
+def report(runs: list[dict[str, Result]], args: argparse.Namespace) -> str:
+    lines: list[str] = []
+    pairs = [(r["ours"], r["baseline"]) for r in runs if "ours" in r and "baseline" in r]
+    if pairs:
+        lines += pair_table(pairs, args)
+        lines.append("")
+    lines += server_table(runs, args)
+    if args.rounds > 1:
+        lines.append("")
+        lines.append("Medians over the rounds:")
+        lines.append("")
+        lines += server_table(runs, args, medians=True)
+    lines.append("")
+    lines.append(
+        f"{args.posts} posts per N after {args.warmup} not counted, "
+        f"one every {args.spacing_ms:g} ms at most, "
+        f"{poster_count(args.spacing_ms)} posting socket(s); "
+        "latency = arrival at a receiver - send, over all (post, receiver) pairs "
+        "(ours-pages: the receivers that show the post: its group's phones, the wall, "
+        "the console). "
+        "CPU = server utime+stime in the timed window / (posts x sockets), so ms per 1,000 "
+        "deliveries = us per socket per message; bytes = websocket payload the sockets "
+        "received in the window / (posts x sockets); RSS = (server RSS once the sockets are "
+        "open - before) / N (posters and screens open before)."
+    )
+    for run in runs:
+        for result in run.values():
+            which = "" if args.rounds == 1 else f" (round {result.round + 1})"
+            if result.skipped:
+                lines.append(
+                    f"N={result.clients} {result.server}{which}: skipped: {result.skipped}"
+                )
+                continue
+            detail = (
+                f"N={result.clients} {result.server}{which}: {len(result.latencies_ms)} arrivals, "
+                f"{result.missing} missing, max {ms(max(result.latencies_ms, default=None))} ms, "
+                f"posting took {result.posting_s:.2f} s, CPU while posting: "
+                f"server {cpu_ms(result.server_cpu_s, result.posts)}, "
+                f"clients {cpu_ms(result.client_cpu_s, result.posts)}; "
+                f"{result.sockets} sockets, RSS {result.rss_before_kb} -> {result.rss_after_kb} kB "
+                f"over the last {result.rss_sockets}"
+            )
+            lines.append(detail)
+            lines += [f"    {note}" for note in result.notes]
+            if result.error:
+                lines += ["    ERROR " + row for row in result.error.splitlines()]
+    lines.append("")
+    lines += machine_facts(args.load)
+    lines.append(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    lines.append(args.placement.describe())
+    return "\n".join(lines)
+
+
+def pair_table(pairs: list[tuple[Result, Result]], args: argparse.Namespace) -> list[str]:
     head = (
         "| N | ours p50 ms | ours p99 ms | baseline p50 ms | baseline p99 ms "
         "| ratio p50 | ratio p99 | ours msg/s | baseline msg/s |"
@@ -685,31 +1063,76 @@ def report(pairs: list[tuple[Result, Result]], args: argparse.Namespace) -> str:
                     + ", ".join(f"{r:.2f}" for r in ratios)
                     + f"; median {statistics.median(ratios):.2f}"
                 )
-    lines.append("")
-    lines.append(
-        f"{args.posts} posts per N after {args.warmup} not counted, "
-        f"one every {args.spacing_ms:g} ms at most, "
-        f"{poster_count(args.spacing_ms)} posting socket(s); "
-        "latency = arrival at a receiver - send, over all (post, receiver) pairs."
+    return lines
+
+
+Figures = dict[str, float | None]
+
+
+def figures(result: Result) -> Figures:
+    ok = not result.skipped and result.latencies_ms
+    return {
+        "p50": result.quantile(0.5) if ok else None,
+        "p99": result.quantile(0.99) if ok else None,
+        "cpu": result.cpu_us_per_delivery if ok else None,
+        "bytes": result.bytes_per_delivery if ok else None,
+        "rss": result.rss_kb_per_socket if ok else None,
+    }
+
+
+def median_figures(results: list[Result]) -> Figures:
+    each = [figures(r) for r in results]
+    out: Figures = {}
+    for key in ("p50", "p99", "cpu", "bytes", "rss"):
+        values = [value for f in each if (value := f[key]) is not None]
+        out[key] = statistics.median(values) if values else None
+    return out
+
+
+def server_table(
+    runs: list[dict[str, Result]], args: argparse.Namespace, medians: bool = False
+) -> list[str]:
+    head = (
+        "| N | server | p50 ms | p99 ms | server CPU ms / 1,000 deliveries | bytes / delivery "
+        "| RSS KB / socket | p50 / durable | p99 / durable | p50 / socket.io | p99 / socket.io |"
     )
-    for ours, base in pairs:
-        for result in (ours, base):
-            which = "" if args.rounds == 1 else f" (round {result.round + 1})"
-            detail = (
-                f"N={result.clients} {result.server}{which}: {len(result.latencies_ms)} arrivals, "
-                f"{result.missing} missing, max {ms(max(result.latencies_ms, default=None))} ms, "
-                f"posting took {result.posting_s:.2f} s, CPU while posting: "
-                f"server {cpu_ms(result.server_cpu_s, result.posts)}, "
-                f"clients {cpu_ms(result.client_cpu_s, result.posts)}"
-            )
-            lines.append(detail)
-            lines += [f"    {note}" for note in result.notes]
-            if result.error:
-                lines += ["    ERROR " + row for row in result.error.splitlines()]
-    lines.append("")
-    lines += machine_facts(args.load)
-    lines.append(args.placement.describe())
-    return "\n".join(lines)
+    lines = [head, "|" + "---|" * 11]
+    rows: list[tuple[str, str, Figures]] = []
+    if medians:
+        for clients in args.clients:
+            for name in args.servers:
+                same = [r[name] for r in runs if name in r and r[name].clients == clients]
+                rows.append((str(clients), name, median_figures(same)))
+    else:
+        for run in runs:
+            for name in args.servers:
+                if name in run:
+                    result = run[name]
+                    label = str(result.clients)
+                    if args.rounds > 1:
+                        label += f" (round {result.round + 1})"
+                    rows.append((label, name, figures(result)))
+    by_label: dict[str, dict[str, Figures]] = {}
+    for label, name, found in rows:
+        by_label.setdefault(label, {})[name] = found
+    for label, name, found in rows:
+        durable = by_label[label].get("durable", {})
+        socketio = by_label[label].get("socket.io", {})
+        cells = [
+            label,
+            name,
+            ms(found["p50"]),
+            ms(found["p99"]),
+            "-" if found["cpu"] is None else f"{found['cpu']:.1f}",
+            "-" if found["bytes"] is None else f"{found['bytes']:.0f}",
+            "-" if found["rss"] is None else f"{found['rss']:.1f}",
+            ratio(found["p50"], durable.get("p50")),
+            ratio(found["p99"], durable.get("p99")),
+            ratio(found["p50"], socketio.get("p50")),
+            ratio(found["p99"], socketio.get("p99")),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
 
 
 def raise_open_files(needed: int) -> None:
@@ -736,6 +1159,15 @@ async def bounded(
     return result
 
 
+RUNNERS: dict[str, Callable[[argparse.Namespace, Result, Path], Awaitable[None]]] = {
+    "baseline": run_baseline,
+    "durable": run_durable,
+    "socket.io": run_socketio,
+    "ours": run_ours,
+    "ours-pages": run_pages,
+}
+
+
 async def bench(args: argparse.Namespace) -> int:
     # The servers inherit the limit: each needs one descriptor per client, this process too.
     raise_open_files(max(args.clients) * 2 + 256)
@@ -746,37 +1178,42 @@ async def bench(args: argparse.Namespace) -> int:
             "the figures will be noisy",
             file=sys.stderr,
         )
-    pairs: list[tuple[Result, Result]] = []
+    no_socketio = socketio_missing() if "socket.io" in args.servers else None
+    if no_socketio:
+        print(f"socket.io skipped: {no_socketio}", file=sys.stderr)
+    runs: list[dict[str, Result]] = []
     workdir = Path(tempfile.mkdtemp(prefix="fanout-"))
     started = time.perf_counter()
     try:
         for clients, round_ in itertools.product(args.clients, range(args.rounds)):
-            # Rounds alternate which server goes first, so neither always meets a fresh
-            # client process or a machine still busy with the other.
-            runners = [("baseline", run_baseline), ("ours", run_ours)]
+            # Rounds alternate the order of the servers, so none always meets a fresh
+            # client process or a machine still busy with the one before.
+            order = args.servers if round_ % 2 == 0 else args.servers[::-1]
             results: dict[str, Result] = {}
-            for name, runner in runners if round_ % 2 == 0 else runners[::-1]:
-                print(f"N={clients}: {name} …", file=sys.stderr, flush=True)
+            for name in order:
                 result = Result(name, clients, args.posts, args.warmup, round_)
-                results[name] = await bounded(runner, args, result, workdir)
-            base, ours = results["baseline"], results["ours"]
-            pairs.append((ours, base))
-            for result in (base, ours):
+                if name == "socket.io" and no_socketio:
+                    result.skipped = no_socketio
+                    results[name] = result
+                    continue
+                print(f"N={clients}: {name} …", file=sys.stderr, flush=True)
+                results[name] = await bounded(RUNNERS[name], args, result, workdir)
                 print(
-                    f"  {result.server}: p50 {ms(result.quantile(0.5))} ms, "
+                    f"  {name}: p50 {ms(result.quantile(0.5))} ms, "
                     f"p99 {ms(result.quantile(0.99))} ms"
                     + (f", error: {result.error.splitlines()[0]}" if result.error else ""),
                     file=sys.stderr,
                     flush=True,
                 )
+            runs.append({name: results[name] for name in args.servers})
     finally:
         if args.keep:
             print(f"logs and databases kept in {workdir}", file=sys.stderr)
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-    print(report(pairs, args))
+    print(report(runs, args))
     print(f"total time: {time.perf_counter() - started:.0f} s")
-    return 1 if any(r.error for pair in pairs for r in pair) else 0
+    return 1 if any(r.error for run in runs for r in run.values()) else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -792,6 +1229,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the logs and databases")
     parser.add_argument(
         "--no-pin", action="store_true", help="leave clients and servers wherever the OS puts them"
+    )
+    parser.add_argument(
+        "--servers",
+        nargs="+",
+        choices=list(RUNNERS),
+        default=list(RUNNERS),
+        help="which servers to measure (default: all), in this order in odd rounds",
     )
     parser.add_argument("--baseline-server", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
