@@ -7,7 +7,9 @@ the app no more than the limit. A JSON body that nests deeper than ``Limits.json
 is refused as malformed (422) as it arrives, before any parser sees it. The limit is
 ``Limits.reflection_bytes`` for a home reflection (``POST /r/{token}``),
 ``Limits.agenda_bytes`` for the agenda editor (``POST /w/{id}/agenda``) and
-``Limits.body_bytes`` for everything else.
+``Limits.body_bytes`` for everything else. A GET's or HEAD's body is never read by a route:
+one that declares too much is answered 413 all the same, one that streams is left to the
+server (uvicorn stops reading past its buffer) and never refused mid-answer.
 
 A path with a character no id, token or code can hold (NUL, other control characters:
 ``core/text.py``) names nothing here: 404, before any route looks it up.
@@ -51,6 +53,11 @@ class BodyLimit:
         declared = headers.get(b"content-length", b"").strip()
         if declared.isdigit() and int(declared) > limit:
             await self._answer(scope, receive, send, TooLarge())
+            return
+        if scope.get("method") in ("GET", "HEAD"):
+            # No route reads a GET's body; a file answer only listens on it for the client
+            # going away, and must not meet a refusal half-way through its own response.
+            await self.app(scope, receive, send)
             return
         gauge = JsonDepth() if b"json" in headers.get(b"content-type", b"").lower() else None
         received = 0

@@ -725,6 +725,23 @@ def test_json_nested_5000_deep_is_malformed_everywhere_and_the_socket_stays_open
     assert stored(server) == before
 
 
+def test_a_file_answer_to_a_get_with_a_hostile_body_is_sent_whole(server: Server) -> None:
+    """A file answer listens on the request for the client going away; a GET's body (deep,
+    or over the limit) must not be refused half-way through the answer (a 500 once)."""
+    big = b"x" * (2 * 1024 * 1024)
+    with server.http() as http:
+        for path in ("/sw.js", "/static/app.css", "/offline"):
+            for content in (*DEEP, big):
+                answer = http.request(
+                    "GET",
+                    path,
+                    content=iter([content]),  # streamed: chunked, no length declared
+                    headers={"content-type": "application/json"},
+                )
+                assert answer.status_code == 200, (path, answer.status_code)
+                assert answer.content
+
+
 def test_a_declared_body_over_the_limit_is_answered_413_before_it_is_sent(server: Server) -> None:
     host, port = server.base.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=10) as raw:
