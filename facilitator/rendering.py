@@ -10,7 +10,7 @@ import functools
 import hashlib
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, meta, select_autoescape
 
 from facilitator import __version__, i18n
 from facilitator.paths import STATIC, TEMPLATES
@@ -44,3 +44,37 @@ class Renderer:
     def render(self, name: str, context: dict[str, Any], language: str) -> str:
         template = self.env.get_template(name)
         return template.render({**i18n.render_context(language), **context})
+
+    def fingerprint(self, name: str, context: dict[str, Any], language: str) -> str | None:
+        """What a render of ``name`` depends on: the language and the ``repr`` of every
+        context value it (or a template it includes or imports) names. Equal fingerprints
+        give equal output, so a caller may keep one render for as long as its fingerprint
+        holds (a value whose ``repr`` is not its content only makes the fingerprint differ).
+        None: the template reaches one named at run time, so nobody can say."""
+        names = self.names(name)
+        if names is None:
+            return None
+        parts = [language]
+        for key in names:
+            parts.append(f"{key}={context[key]!r}" if key in context else f"{key}!")
+        return "\x00".join(parts)
+
+    @functools.cache  # noqa: B019 - one renderer per app, templates read once
+    def names(self, name: str) -> tuple[str, ...] | None:
+        """The context names ``name`` uses, with those of the templates it reaches (None if
+        one of those is named at run time)."""
+        found: set[str] = set()
+        todo, seen = [name], set()
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            source = self.env.loader.get_source(self.env, current)[0]  # type: ignore[union-attr]
+            tree = self.env.parse(source)
+            found |= meta.find_undeclared_variables(tree)
+            reached = list(meta.find_referenced_templates(tree))
+            if None in reached:
+                return None
+            todo += [t for t in reached if t]
+        return tuple(sorted(found))

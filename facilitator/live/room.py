@@ -97,6 +97,7 @@ class Room:
         # Rendered views by key, valid for one (seq, presence) state: one rendering per
         # distinct view, the same bytes for every socket that shares it.
         self._views: dict[Hashable, tuple[tuple[int, int], object]] = {}
+        self._kept: dict[Hashable, tuple[str, str]] = {}  # key → (fingerprint, html)
         self._encoded: dict[tuple[int, Hashable], object] = {}
         self.online: Counter[str] = Counter()  # participant id → open sockets in this process
         self.presence_version = 0
@@ -164,6 +165,16 @@ class Room:
             return cast(T, cached[1])
         html = render()
         self._views[key] = (version, html)
+        return html
+
+    def remembered(self, key: Hashable, fingerprint: str, render: Callable[[], str]) -> str:
+        """One render per ``key`` kept for as long as its ``fingerprint`` (what the render
+        depends on) stays the same, whatever changed elsewhere in the room."""
+        kept = self._kept.get(key)
+        if kept is not None and kept[0] == fingerprint:
+            return kept[1]
+        html = render()
+        self._kept[key] = (fingerprint, html)
         return html
 
     def encoded(self, key: Hashable, encode: Callable[[], T]) -> T:

@@ -224,3 +224,21 @@ async def test_a_room_hears_through_the_hub_what_another_process_wrote_and_tells
         assert ear.heard == [("advance", 2), ("advance", 3), ("reset", 3)]
     finally:
         await there.close()
+
+
+async def test_a_kept_render_is_reused_while_its_fingerprint_holds_whatever_else_changes(
+    engine: Engine, agenda: Agenda, clock: FakeClock
+) -> None:
+    room = new_room(engine, agenda, clock, MemoryHub())
+    renders: list[str] = []
+
+    def render(text: str) -> str:
+        renders.append(text)
+        return text
+
+    first = room.remembered("people", "anna,bo", lambda: render("<p>Anna, Bo</p>"))
+    await room.submit(Start(), FACILITATOR, "c1")  # the room moves on; the people do not
+    again = room.remembered("people", "anna,bo", lambda: render("never"))
+    assert again is first and renders == ["<p>Anna, Bo</p>"]
+    changed = room.remembered("people", "anna,bo,cai", lambda: render("<p>Anna, Bo, Cai</p>"))
+    assert changed == "<p>Anna, Bo, Cai</p>" and len(renders) == 2

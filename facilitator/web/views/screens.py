@@ -163,6 +163,12 @@ FRAGMENTS: dict[Role, tuple[str, ...]] = {
 }
 
 
+# Fragments that are large and change seldom beside the rest (the people change when someone
+# comes, goes or moves, not with every idea): kept between changes while their fingerprint
+# (rendering.Renderer.fingerprint) holds, instead of rendered again for every change.
+KEPT = frozenset({"fragments/people.html", "fragments/agenda.html"})
+
+
 # The id of each fragment's element: what a fragment that failed is put in place of.
 FRAGMENT_IDS = {
     "fragments/agenda.html": "live",
@@ -200,6 +206,17 @@ def live_fragments(
     group = view_group(room.state, room.agenda, actor)
     key = (actor.role, group, language)
 
+    def kept(name: str, context: dict[str, Any]) -> str:
+        """The fragment as last rendered while what it shows is unchanged, else anew."""
+        fingerprint = renderer.fingerprint(name, context, language)
+        if fingerprint is None:
+            return renderer.render(name, context, language)
+        return room.remembered(
+            (name, actor.role, group, language),
+            fingerprint,
+            lambda: renderer.render(name, context, language),
+        )
+
     def render() -> tuple[str, ...]:
         names = FRAGMENTS[actor.role]
         try:
@@ -211,7 +228,10 @@ def live_fragments(
         parts = []
         for name in names:
             try:
-                parts.append(renderer.render(name, context, language))
+                if name in KEPT:
+                    parts.append(kept(name, context))
+                else:
+                    parts.append(renderer.render(name, context, language))
             except Exception as exc:
                 _log_fault(row.id, name, exc)
                 parts.append(_fault(name, language))

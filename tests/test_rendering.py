@@ -1,0 +1,41 @@
+"""The one Jinja2 environment: what a render depends on, so a fragment can be kept."""
+
+from __future__ import annotations
+
+from jinja2 import DictLoader, Environment
+
+from facilitator.rendering import Renderer
+
+TEMPLATES = {
+    "list.html": '{% import "macros.html" as m with context %}{{ m.item(first) }} {{ count }}',
+    "macros.html": "{% macro item(x) %}<b>{{ x }}</b> {{ shared }}{% endmacro %}",
+    "dynamic.html": "{% include which %}",
+}
+
+
+def renderer() -> Renderer:
+    return Renderer(Environment(loader=DictLoader(TEMPLATES), autoescape=True))
+
+
+def test_a_fingerprint_names_what_the_template_and_its_imports_use_and_nothing_else() -> None:
+    r = renderer()
+    assert r.names("list.html") == ("count", "first", "shared")
+    one = r.fingerprint("list.html", {"first": "a", "count": 1, "shared": "s", "other": 1}, "da")
+    same = r.fingerprint("list.html", {"first": "a", "count": 1, "shared": "s", "other": 2}, "da")
+    assert one == same  # "other" is not used
+    assert one != r.fingerprint("list.html", {"first": "a", "count": 2, "shared": "s"}, "da")
+    assert one != r.fingerprint("list.html", {"first": "a", "count": 1, "shared": "t"}, "da")
+    assert one != r.fingerprint("list.html", {"first": "a", "count": 1, "shared": "s"}, "en")
+    assert one != r.fingerprint("list.html", {"first": "a", "count": 1}, "da")  # missing
+
+
+def test_a_template_that_includes_one_named_at_run_time_has_no_fingerprint() -> None:
+    assert renderer().fingerprint("dynamic.html", {"which": "list.html"}, "da") is None
+
+
+def test_every_kept_fragment_has_a_fingerprint() -> None:
+    from facilitator.web.views.screens import KEPT
+
+    real = Renderer()
+    for name in KEPT:
+        assert real.names(name) is not None, name
