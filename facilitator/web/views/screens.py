@@ -163,10 +163,12 @@ FRAGMENTS: dict[Role, tuple[str, ...]] = {
 }
 
 
-# Fragments that are large and change seldom beside the rest (the people change when someone
-# comes, goes or moves, not with every idea): kept between changes while their fingerprint
-# (rendering.Renderer.fingerprint) holds, instead of rendered again for every change.
-KEPT = frozenset({"fragments/people.html", "fragments/agenda.html"})
+# Fragments that change seldom beside the rest, kept between changes while their fingerprint
+# (rendering.Renderer.fingerprint) holds instead of rendered again for every change: the
+# console's people list (it changes when someone comes, goes or moves, not with every idea)
+# and agenda, and a phone's fragments, rendered per group: an idea in one group leaves every
+# other group's board as it was.
+KEPT = frozenset({"fragments/people.html", "fragments/agenda.html", *PHONE_FRAGMENTS})
 
 
 # The id of each fragment's element: what a fragment that failed is put in place of.
