@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from facilitator.agenda import Agenda, Programme, Text
 from facilitator.clock import Clock
-from facilitator.core.machine import MachineState, PhaseClock, Status
+from facilitator.core.machine import Status
 from facilitator.store import tables, workshops
 from facilitator.store.db import session_scope
 
@@ -217,25 +217,3 @@ def delete_programme(session: Session, *, programme_id: str) -> list[str]:
     session.exec(delete(tables.ProgrammeRow).where(col(tables.ProgrammeRow.id) == programme_id))
     session.flush()
     return ids
-
-
-def machine_of(session: Session, *, workshop: tables.Workshop) -> MachineState:
-    """A workshop's clocks as committed (no journal is read: what the home page needs)."""
-    runs = session.exec(
-        select(tables.PhaseRun)
-        .where(tables.PhaseRun.workshop_id == workshop.id)
-        .order_by(col(tables.PhaseRun.phase))
-    ).all()
-    clocks = tuple(
-        PhaseClock(
-            planned=run.planned,
-            extra=run.extra,
-            used=run.used,
-            started_at=run.started_at,
-            ended_at=run.ended_at,
-            pauses=run.pauses,
-        )
-        for run in runs
-    )
-    status = Status(workshop.status)
-    return MachineState(status, workshop.phase, workshop.since, clocks, workshop.agenda_version)

@@ -108,8 +108,8 @@ def agenda_of(workshop: Workshop) -> Agenda:
     return Agenda.model_validate(workshop.agenda)
 
 
-def restore(session: Session, *, workshop: Workshop) -> WorkshopState:
-    """The workshop's state exactly as last committed."""
+def machine_of(session: Session, *, workshop: Workshop) -> MachineState:
+    """A workshop's agenda clocks as committed, from its rows (no journal is read)."""
     runs = session.exec(
         select(PhaseRun).where(PhaseRun.workshop_id == workshop.id).order_by(col(PhaseRun.phase))
     ).all()
@@ -124,9 +124,14 @@ def restore(session: Session, *, workshop: Workshop) -> WorkshopState:
         )
         for run in runs
     )
-    machine = MachineState(
+    return MachineState(
         Status(workshop.status), workshop.phase, workshop.since, clocks, workshop.agenda_version
     )
+
+
+def restore(session: Session, *, workshop: Workshop) -> WorkshopState:
+    """The workshop's state exactly as last committed."""
+    machine = machine_of(session, workshop=workshop)
     # Boards and catalogue are rebuilt from their journal entries (a short fold per workshop
     # day); the agenda's clocks come from their rows.
     entries = session.exec(

@@ -151,7 +151,7 @@ def _overview(session: Session, language: str, base_url: str, now: datetime) -> 
             workshop_view(
                 row,
                 workshops.agenda_of(row),
-                programmes.machine_of(session, workshop=row),
+                workshops.machine_of(session, workshop=row),
                 base_url=base_url,
                 now=now,
                 language=language,
