@@ -15,7 +15,7 @@ import contextlib
 import json
 import logging
 import uuid
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Protocol, TypeVar, cast
 
@@ -37,6 +37,7 @@ from facilitator.live.changes import (
 from facilitator.live.hub import Hub
 from facilitator.live.locked import RECENT
 from facilitator.live.memory_hub import Subscription
+from facilitator.live.presence import BEAT, Presence
 from facilitator.live.writer import Writer
 from facilitator.store import workshops
 from facilitator.store.committer import Committer
@@ -45,6 +46,12 @@ from facilitator.store.db import session_scope
 log = logging.getLogger("facilitator")
 
 _ENCODED_LIMIT = 4096
+# The facilitator's people list follows presence at most this often: a thousand phones
+# connecting at once cost a few renders of it, not a thousand. The first change in a quiet
+# moment is shown at once.
+PRESENCE_BATCH = 0.25
+# A burst of sockets opening or closing here is told to the other processes in one notice.
+ANNOUNCE_BATCH = 0.05
 _MISSING = object()
 T = TypeVar("T")
 
@@ -99,8 +106,11 @@ class Room:
         self._views: dict[Hashable, tuple[tuple[int, int], object]] = {}
         self._kept: dict[Hashable, tuple[str, str]] = {}  # key → (fingerprint, html)
         self._encoded: dict[tuple[int, Hashable], object] = {}
-        self.online: Counter[str] = Counter()  # participant id → open sockets in this process
-        self.presence_version = 0
+        self.presence = Presence()  # who is online, in this process and the others
+        self._presence_told = 0  # the presence version the listeners last heard of
+        self._presence_told_at = -PRESENCE_BATCH  # when (the loop's clock)
+        self._presence_due: asyncio.TimerHandle | None = None
+        self._announce = asyncio.Event()  # who is online here changed: tell the others
         self.departments: Mapping[str, Mapping[str, str]] = departments or {}  # key → {da, en}
         # The programme's workshops: key → title {da, en} (where catalogue entries came from).
         self.workshop_titles: Mapping[str, Mapping[str, str]] = workshop_titles or {}
@@ -113,6 +123,7 @@ class Room:
         # lost with a power cut and reused since (store.committer), so it gets a snapshot.
         self.epoch = uuid.uuid4().hex[:12]
         self._following: asyncio.Task[None] | None = None
+        self._announcing: asyncio.Task[None] | None = None
 
     @classmethod
     def load(
@@ -189,23 +200,47 @@ class Room:
 
     # --- who listens, who is online -------------------------------------------------------
 
+    @property
+    def online(self) -> frozenset[str]:
+        """Everyone with a socket open on this workshop, in any process."""
+        return self.presence.everyone
+
+    @property
+    def presence_version(self) -> int:
+        return self.presence.version
+
     def attach(self, listener: Listener, participant_id: str | None) -> None:
         self.listeners.add(listener)
-        if participant_id is not None:
-            self.online[participant_id] += 1
-            self._presence_changed()
+        if participant_id is not None and self.presence.came(participant_id):
+            self._here_changed()
 
     def detach(self, listener: Listener, participant_id: str | None) -> None:
         self.listeners.discard(listener)
-        if participant_id is not None:
-            self.online[participant_id] -= 1
-            if self.online[participant_id] <= 0:
-                del self.online[participant_id]
-            self._presence_changed()
+        if participant_id is not None and self.presence.went(participant_id):
+            self._here_changed()
+
+    def _here_changed(self) -> None:
+        self._announce.set()
+        self._presence_changed()
 
     def _presence_changed(self) -> None:
-        # Presence is per process and shown on the facilitator's page only: wake nobody else.
-        self.presence_version += 1
+        """Tell the listeners that show presence (the facilitator's page: nobody else),
+        at once after a quiet moment, else once the batch's time is up."""
+        if self._presence_due is not None or self.presence.version == self._presence_told:
+            return
+        loop = asyncio.get_running_loop()
+        wait = self._presence_told_at + PRESENCE_BATCH - loop.time()
+        if wait <= 0:
+            self._tell_presence()
+        else:
+            self._presence_due = loop.call_later(wait, self._tell_presence)
+
+    def _tell_presence(self) -> None:
+        self._presence_due = None
+        if self.presence.version == self._presence_told:
+            return
+        self._presence_told = self.presence.version
+        self._presence_told_at = asyncio.get_running_loop().time()
         self._notify(listener for listener in self.listeners if listener.shows_presence)
 
     def _notify(self, listeners: Iterable[Listener], *, reset: bool = False) -> None:
@@ -289,17 +324,71 @@ class Room:
     # --- following the other processes -------------------------------------------------------
 
     async def open(self) -> None:
-        """Start following the hub: other processes' writes reach this process's sockets."""
+        """Start following the hub: other processes' writes reach this process's sockets,
+        and processes tell each other who is online with them."""
         subscribed: asyncio.Future[Subscription] = asyncio.get_running_loop().create_future()
         self._following = asyncio.create_task(self._follow(subscribed))
         await subscribed
+        self._announcing = asyncio.create_task(self._announce_presence())
+        await self._ask_who()
 
     async def close(self) -> None:
+        if self._announcing is not None:
+            self._announcing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._announcing
+            self._announcing = None
+            if self.presence.here:  # goodbye: the others need not wait for it to expire
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(self._publish_presence(frozenset()), 1.0)
+        if self._presence_due is not None:
+            self._presence_due.cancel()
+            self._presence_due = None
         if self._following is not None:
             self._following.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._following
             self._following = None
+
+    # --- presence across processes ----------------------------------------------------------
+
+    async def _announce_presence(self) -> None:
+        """Tell the others who is online here: soon after it changes, and every ``BEAT``
+        while anyone is (so that a process that died without a goodbye expires)."""
+        told_someone = False
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._announce.wait(), BEAT)
+                await asyncio.sleep(ANNOUNCE_BATCH)  # the rest of a burst rides along
+            self._announce.clear()
+            self.presence.expire(_loop_time())
+            self._presence_changed()
+            here = self.presence.here
+            if here or told_someone:
+                try:
+                    await self._publish_presence(here)
+                except Exception:  # the hub is down a moment; the next beat tells again
+                    log.warning("workshop %s: telling presence failed", self.workshop_id)
+                    continue
+                told_someone = bool(here)
+
+    async def _publish_presence(self, here: frozenset[str]) -> None:
+        notice = {"presence": sorted(here), "room": self._name}
+        await self._hub.publish(channel(self.workshop_id), json.dumps(notice))
+
+    async def _ask_who(self) -> None:
+        """Ask the other processes to say who is online with them now, not at their beat."""
+        try:
+            await self._hub.publish(channel(self.workshop_id), json.dumps({"who": self._name}))
+        except Exception:  # their beat will tell
+            log.warning("workshop %s: asking for presence failed", self.workshop_id)
+
+    def _heard_presence(self, notice: dict[str, object]) -> None:
+        room, ids = notice.get("room"), notice.get("presence")
+        if not isinstance(room, str) or room == self._name or not isinstance(ids, list):
+            return
+        self.presence.heard(room, (i for i in ids if isinstance(i, str)), _loop_time())
+        self._presence_changed()
 
     async def _follow(self, subscribed: asyncio.Future[Subscription]) -> None:
         try:
@@ -321,10 +410,21 @@ class Room:
             if notice.get("room") != self._name:
                 await self._reload()
             return
+        if "presence" in notice:
+            self._heard_presence(notice)
+        elif "who" in notice and notice["who"] != self._name:
+            self._announce.set()
         seq = notice.get("seq")
         if subscription.lagged or (isinstance(seq, int) and seq > self.seq):
+            if subscription.lagged:
+                self._announce.set()  # what the others missed of ours
+                await self._ask_who()  # and what we missed of theirs
             subscription.lagged = False
             await self.refresh()
+
+
+def _loop_time() -> float:
+    return asyncio.get_running_loop().time()
 
 
 def _notice(text: str) -> dict[str, object]:

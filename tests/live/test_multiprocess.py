@@ -21,6 +21,7 @@ from typing import Any
 import httpx2 as httpx
 import pytest
 from sqlalchemy import Engine, text
+from websockets.asyncio.client import connect
 
 from facilitator.agenda.files import DEFAULT_PROGRAMME, load_programme
 from facilitator.clock import system_clock
@@ -109,6 +110,21 @@ def journal(engine: Engine, workshop: str) -> tuple[int, list[int], dict[str, li
     return seq, seqs, stored
 
 
+async def join_people(bases: list[str], code: str, count: int) -> list[dict[str, Any]]:
+    """``count`` people join, each through the next of ``bases`` in turn."""
+    people: list[dict[str, Any]] = []
+    async with httpx.AsyncClient() as http:
+        for n in range(count):
+            http.cookies.clear()  # each person joins on a phone of their own
+            response = await http.post(
+                f"{bases[n % len(bases)]}/join/{code}",
+                json={"name": f"Person {n}", "department": "miljo"},
+            )
+            assert response.status_code == 200, response.text
+            people.append(response.json())
+    return people
+
+
 class SocketBroke(AssertionError):
     """A socket saw something no socket should: a gap, a duplicate, a close from the server."""
 
@@ -160,16 +176,7 @@ async def test_two_processes_show_every_socket_the_same_board(
                 sockets.push_async_callback(client.drop)
                 return client
 
-            people: list[dict[str, Any]] = []
-            async with httpx.AsyncClient() as http:
-                for n in range(PEOPLE):  # joining through either process
-                    http.cookies.clear()  # each person joins on a phone of their own
-                    response = await http.post(
-                        f"{(a, b)[n % 2]}/join/{day1.join_code}",
-                        json={"name": f"Person {n}", "department": "miljo"},
-                    )
-                    assert response.status_code == 200, response.text
-                    people.append(response.json())
+            people = await join_people([a, b], day1.join_code, PEOPLE)
 
             facilitator, watching = await open_socket(a, token), await open_socket(b, token)
             phones = [
@@ -217,3 +224,34 @@ async def test_two_processes_show_every_socket_the_same_board(
             late = [await open_socket(a, token), await open_socket(b, token)]
             await steady(lambda: all(c.seq == seq for c in late), lambda: "newcomers lag", late)
             assert all(c.ideas == board for c in late)
+
+
+async def test_the_facilitator_sees_everyone_online_whichever_process_their_socket_is_on(
+    programme_links: tuple[Engine, list[WorkshopLinks]], postgres_url: str, tmp_path: Path
+) -> None:
+    _, links = programme_links
+    day1 = links[1]
+    workshop, token = day1.workshop_id, day1.facilitator.split("token=")[1]
+    with servers(postgres_url, tmp_path, 2) as (a, b):
+        people = await join_people([a], day1.join_code, 3)
+        console = f"{a.replace('http', 'ws')}/w/{workshop}/ws?token={token}"
+        async with connect(console, compression=None) as facilitator:
+            shown: list[str] = []  # the people list's "(online/everyone " as it was last sent
+
+            async def online_shown(count: int) -> None:
+                wanted = f"({count}/3 "
+                while not shown or wanted not in shown[-1]:
+                    message = await asyncio.wait_for(facilitator.recv(), WAIT)
+                    if isinstance(message, str) and 'id="people"' in message:
+                        shown.append(message)
+
+            await online_shown(0)
+            phones = [JsonClient(b, workshop, p["token"]) for p in people]  # on the other one
+            for phone in phones:
+                await phone.connect()
+            await online_shown(3)
+            await phones[0].drop()
+            await online_shown(2)
+            for phone in phones[1:]:
+                await phone.drop()
+            await online_shown(0)

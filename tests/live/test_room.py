@@ -184,10 +184,60 @@ async def test_people_coming_and_going_wake_only_the_listeners_that_show_presenc
     facilitator, phone = Ear(room, shows_presence=True), Ear(room)
     room.attach(facilitator, None)
     room.attach(phone, "p1")
+    assert facilitator.heard == [("advance", 0)]  # the first change in a quiet moment: at once
     room.detach(phone, "p1")
-    assert facilitator.heard == [("advance", 0), ("advance", 0)]
+    await until(lambda: len(facilitator.heard) == 2, "the facilitator never heard p1 go")
     assert phone.heard == []
     assert "p1" not in room.online
+
+
+async def test_a_crowd_arriving_at_once_costs_the_facilitator_a_few_updates_not_one_each(
+    engine: Engine, agenda: Agenda, clock: FakeClock
+) -> None:
+    room = new_room(engine, agenda, clock, MemoryHub())
+    facilitator = Ear(room, shows_presence=True)
+    room.attach(facilitator, None)
+    for n in range(200):
+        room.attach(Ear(room), f"p{n}")
+        if n % 20 == 0:
+            await asyncio.sleep(0.01)  # they arrive over a fifth of a second or so
+    await until(lambda: room.presence_version == 200, "not everyone arrived")
+    await asyncio.sleep(0.3)  # the last batch
+    assert 2 <= len(facilitator.heard) <= 4
+    assert len(room.online) == 200
+
+
+async def test_whoever_is_online_in_one_process_is_online_in_every_process(
+    engine: Engine, agenda: Agenda, clock: FakeClock
+) -> None:
+    hub = MemoryHub()  # two rooms of one workshop on one hub: two processes
+    here = new_room(engine, agenda, clock, hub)
+    there = Room.load(here.workshop_id, engine=engine, hub=hub, clock=clock)
+    await here.open()
+    await there.open()
+    try:
+        facilitator = Ear(here, shows_presence=True)
+        here.attach(facilitator, None)
+        phone = Ear(there)
+        there.attach(phone, "p1")
+        await until(lambda: here.online == {"p1"}, "p1's socket elsewhere never showed here")
+        assert facilitator.heard  # and the facilitator's page heard of it
+        # A third process, opened later, asks who is online, and is told at once.
+        late = Room.load(here.workshop_id, engine=engine, hub=hub, clock=clock)
+        await late.open()
+        try:
+            await until(lambda: late.online == {"p1"}, "a new process never heard who is on")
+        finally:
+            await late.close()
+        there.detach(phone, "p1")
+        await until(lambda: here.online == frozenset(), "p1 never went offline here")
+        there.attach(phone, "p1")
+        await until(lambda: here.online == {"p1"}, "p1 never came back")
+        await there.close()  # a process that stops says goodbye for its sockets
+        await until(lambda: here.online == frozenset(), "the stopped process's people linger")
+    finally:
+        await here.close()
+        await there.close()
 
 
 async def test_a_rewritten_history_gives_every_listener_a_fresh_view(

@@ -52,7 +52,7 @@ class Scene:
         return cls(
             room.state,
             room.agenda,
-            frozenset(room.online),
+            room.online,
             room.departments,
             room.shared_reflections,
             room.workshop_titles,
