@@ -24,23 +24,33 @@ log = logging.getLogger("facilitator")
 
 
 class TokenBucket:
-    """``rate`` commands per second sustained, bursts of ``burst``."""
+    """``rate`` commands per second sustained, bursts of ``burst``.
+
+    Refusals are counted too, and forgiven at the same rate: a client whose refusals outrun
+    that by ten bursts is flooding (``abusive``). Forgiven over time, not reset by the next
+    command that passes, so the verdict does not hang on how fast the server reads: a flood
+    read slowly enough to let a token refill now and then is still a flood."""
 
     def __init__(self, rate: float, burst: float) -> None:
         self.rate, self.burst, self.tokens = rate, burst, burst
         self.stamp = time.monotonic()
-        self.refused = 0
+        self.refused = 0.0  # refusals not yet forgiven
 
     def take(self) -> bool:
         now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        regained = (now - self.stamp) * self.rate
+        self.tokens = min(self.burst, self.tokens + regained)
+        self.refused = max(0.0, self.refused - regained)
         self.stamp = now
         if self.tokens >= 1:
             self.tokens -= 1
-            self.refused = 0  # only an unbroken run of refusals counts as abuse
             return True
         self.refused += 1
         return False
+
+    @property
+    def abusive(self) -> bool:
+        return self.refused > 10 * self.burst
 
     def retry_after(self) -> int:
         """Whole seconds until the next command would pass."""

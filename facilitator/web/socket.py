@@ -297,7 +297,7 @@ class ClientSocket:
                     "Too many requests; wait a moment and try again.", client_id, "rate_limited"
                 )
             )
-            if self.bucket.refused > 10 * self.bucket.burst:
+            if self.bucket.abusive:
                 self.close_code = CLOSE_ABUSE
                 raise WebSocketDisconnect(CLOSE_ABUSE)
             return

@@ -19,7 +19,7 @@ from facilitator.store.db import make_engine
 from facilitator.store.migrate import upgrade
 from facilitator.store.programmes import WorkshopLinks, create_programme
 from facilitator.web.app import create_app
-from facilitator.web.limits import JoinGuard
+from facilitator.web.limits import JoinGuard, TokenBucket
 from facilitator.web.socket import CLOSE_TOO_MANY
 from tests.support import FakeClock
 
@@ -45,6 +45,31 @@ def guarded(limits: Limits, clock: Seconds) -> TestClient:
     app = Starlette(routes=[Route("/join/{code}", join)])
     guard = JoinGuard(app, limits=limits, refuse=refuse, clock=clock)
     return TestClient(guard)
+
+
+def test_a_flood_is_abusive_however_slowly_the_server_reads_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = Seconds()
+    monkeypatch.setattr("facilitator.web.limits.time.monotonic", clock)
+    bucket = TokenBucket(rate=20, burst=60)
+    passed = 0
+    for _ in range(1000):  # sent at once, read at 3 ms each: a token comes back every 17th
+        passed += bucket.take()
+        clock.now += 0.003
+    assert bucket.abusive
+    assert passed == pytest.approx(60 + 3 * 20, abs=1)  # the burst, and what came back
+
+
+def test_refusals_now_and_then_are_forgiven(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = Seconds()
+    monkeypatch.setattr("facilitator.web.limits.time.monotonic", clock)
+    bucket = TokenBucket(rate=20, burst=60)
+    for _ in range(100):  # a script clicking at twice the rate for a minute and a half
+        for _ in range(40):
+            bucket.take()
+        clock.now += 1
+    assert not bucket.abusive
 
 
 def test_guessing_join_codes_from_one_address_is_slowed_down_for_a_minute() -> None:
