@@ -45,18 +45,37 @@ class Renderer:
         template = self.env.get_template(name)
         return template.render({**i18n.render_context(language), **context})
 
-    def fingerprint(self, name: str, context: dict[str, Any], language: str) -> str | None:
+    def fingerprint(
+        self,
+        name: str,
+        context: dict[str, Any],
+        language: str,
+        reprs: dict[int, tuple[object, str]] | None = None,
+    ) -> str | None:
         """What a render of ``name`` depends on: the language and the ``repr`` of every
         context value it (or a template it includes or imports) names. Equal fingerprints
         give equal output, so a caller may keep one render for as long as its fingerprint
         holds (a value whose ``repr`` is not its content only makes the fingerprint differ).
-        None: the template reaches one named at run time, so nobody can say."""
+        None: the template reaches one named at run time, so nobody can say.
+
+        ``reprs`` remembers each value's repr by identity, for fingerprints of contexts that
+        share values no one changes meanwhile (it holds the values, so no id is reused)."""
         names = self.names(name)
         if names is None:
             return None
         parts = [language]
         for key in names:
-            parts.append(f"{key}={context[key]!r}" if key in context else f"{key}!")
+            if key not in context:
+                parts.append(f"{key}!")
+                continue
+            value = context[key]
+            if reprs is None:
+                parts.append(f"{key}={value!r}")
+                continue
+            known = reprs.get(id(value))
+            if known is None:
+                known = reprs[id(value)] = (value, repr(value))
+            parts.append(f"{key}={known[1]}")
         return "\x00".join(parts)
 
     @functools.cache  # noqa: B019 - one renderer per app, templates read once

@@ -39,3 +39,30 @@ def test_every_kept_fragment_has_a_fingerprint() -> None:
     real = Renderer()
     for name in KEPT:
         assert real.names(name) is not None, name
+
+
+class Counted:
+    """A value that counts how often its repr is taken."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.asked = text, 0
+
+    def __repr__(self) -> str:
+        self.asked += 1
+        return self.text
+
+
+def test_fingerprints_that_share_values_take_each_shared_values_repr_once() -> None:
+    r = renderer()
+    shared = Counted("board")
+    reprs: dict[int, tuple[object, str]] = {}
+    fingerprints = [
+        r.fingerprint("list.html", {"first": n, "count": 1, "shared": shared}, "da", reprs)
+        for n in range(20)  # twenty groups' contexts around one shared value
+    ]
+    assert shared.asked == 1
+    plain = [
+        r.fingerprint("list.html", {"first": n, "count": 1, "shared": Counted("board")}, "da")
+        for n in range(20)
+    ]
+    assert fingerprints == plain  # the same fingerprints as without the memo

@@ -123,6 +123,7 @@ class ClientSocket:
         )
         self.sent_seq: int | None = None  # the last seq this client has been brought up to
         self.sent_parts: tuple[str, ...] | None = None  # the fragments this page has, as sent
+        self.sent_mine: str | None = None  # … and its personal part (``mine``)
         self.bucket = TokenBucket(limits.command_rate, limits.command_burst)
         self.close_code = 1000
         self.shows_presence = actor.role is Role.FACILITATOR and not json_mode
@@ -181,9 +182,13 @@ class ClientSocket:
         self.sent_parts = parts
         if changed:
             self.send("".join(changed))
+        # The page applies the last ``mine`` it has after every swap: only a changed one goes.
         mine = personal_message(room.state, room.agenda, self.actor)
         if mine is not None:
-            self.send(mine)
+            text = json.dumps(mine, ensure_ascii=False)
+            if text != self.sent_mine:
+                self.sent_mine = text
+                self.send(text)
 
     def push_snapshot(self) -> None:
         room = self.room
@@ -268,7 +273,7 @@ class ClientSocket:
             self.send({"type": "pong"})
             return
         if kind == "hello" and not self.json_mode:
-            self.sent_parts = None  # pages resync by taking the whole view, every fragment
+            self.sent_parts = self.sent_mine = None  # a resync takes the whole view
             self.push_view()
             return
         if kind == "hello":

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -19,6 +20,16 @@ def facilitator_client(client: TestClient, workshop: WorkshopLinks) -> TestClien
     response = client.get(workshop.facilitator)
     assert response.status_code == 303
     return client
+
+
+def in_group_work(client: TestClient, workshop: WorkshopLinks) -> str:
+    """As the facilitator, start the workshop and go to its group work (a board); the
+    commands path."""
+    facilitator_client(client, workshop)
+    commands = f"/w/{workshop.workshop_id}/commands"
+    client.post(commands, json={"type": "start"})
+    client.post(commands, json={"type": "jump", "phase": 5})
+    return commands
 
 
 def test_health_reports_the_database(client: TestClient) -> None:
@@ -261,10 +272,7 @@ def test_the_served_app_sets_what_it_loaded_aside_from_the_garbage_collector(
 def test_the_websocket_sends_only_the_fragments_that_changed(
     client: TestClient, day1: WorkshopLinks
 ) -> None:
-    facilitator_client(client, day1)
-    commands = f"/w/{day1.workshop_id}/commands"
-    client.post(commands, json={"type": "start"})
-    client.post(commands, json={"type": "jump", "phase": 5})  # group work: a board
+    commands = in_group_work(client, day1)
     with client.websocket_connect(f"/w/{day1.workshop_id}/ws") as socket:
         assert socket.receive_json()["type"] == "clock"
         first = socket.receive_text()  # a page that just connected gets every fragment
@@ -287,3 +295,22 @@ def test_a_hello_on_a_page_socket_gets_every_fragment_again(
         first = socket.receive_text()
         socket.send_json({"type": "hello"})
         assert socket.receive_text() == first  # nothing changed, and yet all of it
+
+
+def test_a_phones_personal_part_is_sent_again_only_when_it_changed(
+    client: TestClient, day1: WorkshopLinks
+) -> None:
+    commands = in_group_work(client, day1)
+    anna = client.post(f"/join/{day1.join_code}", json={"name": "Anna", "department": "miljo"})
+    with client.websocket_connect(f"/w/{day1.workshop_id}/ws?token={anna.json()['token']}") as ws:
+        assert ws.receive_json()["type"] == "clock"
+        assert ws.receive_text().startswith("<")
+        assert ws.receive_json()["type"] == "mine"
+        client.post(commands, json={"type": "post_idea", "text": "Kortere svartider"})
+        assert "Kortere svartider" in ws.receive_text()
+        ws.send_json({"type": "ping"})
+        assert ws.receive_json() == {"type": "pong"}  # Anna's part did not change: no "mine"
+        ws.send_json({"type": "post_idea", "text": "Færre skemaer", "client_id": "a1"})
+        answers = [ws.receive_text() for _ in range(3)]  # her board, her "mine", the ack
+        mine = next(json.loads(a) for a in answers if a.startswith('{"type": "mine"'))
+        assert len(mine["ideas"]) == 1

@@ -63,10 +63,38 @@ def shown_phase(state: WorkshopState, agenda: Agenda) -> Phase | None:
 
 
 def board_context(
-    state: WorkshopState, agenda: Agenda, viewer: Actor, group: str | None
+    state: WorkshopState,
+    agenda: Agenda,
+    viewer: Actor,
+    group: str | None,
+    whole: WholeBoard | None = None,
 ) -> dict[str, Any]:
     """The board as the viewer's role sees it; ``group`` narrows it to one group's ideas (a
-    phone in group work), None shows every group.
+    phone in group work), None shows every group. ``whole`` is ``whole_board`` for this
+    state and role, if the caller has it already (one per change, not one per group)."""
+    whole = whole or whole_board(state, agenda, viewer)
+    if group is None:
+        return dict(whole.context)
+    shown = [row for row in whole.context["ideas"] if row.group == group]
+    placed = whole.placed_groups
+    return whole.context | {
+        "ideas": shown,
+        "groups": placed or sorted({r.group for r in shown if r.group}, key=_group_order),
+        "ungrouped": bool(placed) and any(r.group is None for r in shown),
+        "my_group": group,
+    }
+
+
+@dataclass(frozen=True)
+class WholeBoard:
+    """The board with every group on it, and the groups the current phase placed people in."""
+
+    context: dict[str, Any]
+    placed_groups: list[str]
+
+
+def whole_board(state: WorkshopState, agenda: Agenda, viewer: Actor) -> WholeBoard:
+    """The board as the viewer's role sees it, every group on it.
 
     In a phase that takes ideas, ``ideas`` are the ones posted in it (each in its author's
     group: core.board_state) and ``earlier_ideas`` those of earlier phases on the same
@@ -103,8 +131,6 @@ def board_context(
     ideas = [i for i in standing if i.phase == phase.key] if posting and phase else standing
     taken = {i.id for i in ideas}  # a set: a list here made every render quadratic
     earlier = [i for i in standing if i.id not in taken]
-    if group is not None:
-        ideas = [idea for idea in ideas if idea.group == group]
 
     def rows(chosen: list[Idea]) -> list[IdeaRow]:
         return [_row(board, i, sight, tally, tuple(parts.get(i.id, ()))) for i in chosen]
@@ -120,7 +146,7 @@ def board_context(
         for g in groups
     }
     shown = rows(ideas)
-    return {
+    context = {
         "board_key": key,
         "ideas": shown,
         "earlier_ideas": rows(earlier),
@@ -129,11 +155,12 @@ def board_context(
         "ungrouped": bool(groups) and any(r.group is None for r in shown),
         "themes": [] if key is None else list(board.themes_of(key)),
         "vote": vote,
-        "my_group": group,
+        "my_group": None,
         "can_post": not ended and can_post(phase, viewer),
         "anonymous_phase": bool(getattr(phase, "anonymous", False)),
         "ended": ended,
     }
+    return WholeBoard(context, groups)
 
 
 def _row(

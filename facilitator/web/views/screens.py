@@ -28,7 +28,7 @@ from facilitator.rendering import Renderer
 from facilitator.store.tables import Workshop
 from facilitator.web.views import phone
 from facilitator.web.views.agenda import console_context
-from facilitator.web.views.board import board_context, view_group
+from facilitator.web.views.board import WholeBoard, board_context, view_group, whole_board
 from facilitator.web.views.catalogue import catalogue_context
 from facilitator.web.views.console import console_view
 from facilitator.web.views.schedule import schedule
@@ -96,34 +96,28 @@ def people_context(scene: Scene) -> dict[str, Any]:
 
 
 def screen_context(
-    scene: Scene, row: Workshop, actor: Actor, language: str, *, base_url: str, now: datetime
+    scene: Scene,
+    row: Workshop,
+    actor: Actor,
+    language: str,
+    *,
+    base_url: str,
+    now: datetime,
+    common: RoleContext | None = None,
 ) -> dict[str, Any]:
-    """Everything a page or fragment of this role needs (no personal data)."""
+    """Everything a page or fragment of this role needs (no personal data). ``common`` is
+    ``role_context`` for this scene, role and language, if the caller has it already."""
     group = view_group(scene.state, scene.agenda, actor)
-    context = console_context(scene.agenda, scene.state, row, now, language, base_url)
-    context |= board_context(scene.state, scene.agenda, actor, group)
+    common = common or role_context(scene, row, actor, language, base_url=base_url, now=now)
+    context = dict(common.before)
+    context |= board_context(scene.state, scene.agenda, actor, group, common.board)
     context["role"] = actor.role.value
     context["shared_reflections"] = _shared_reflections(scene, actor, group)
-    departments = {
-        key: Text.model_validate(name).get(language) for key, name in scene.departments.items()
-    }
-    names = {m.id: m.name for m in scene.state.board.members.values()}
-    titles = {key: Text.model_validate(t).get(language) for key, t in scene.workshop_titles.items()}
-    context |= catalogue_context(
-        scene.state, scene.agenda, actor, departments, names, language, titles=titles
-    )
-    if actor.role in phone.PHONE_ROLES:
-        context |= phone.phone_context(
-            scene.state,
-            scene.agenda,
-            actor.role,
-            language,
-            titles=scene.workshop_titles,
-            workshop_key=row.key,
-        )
-        if context["private_board"]:  # each sees only their own commitments (``mine``)
-            context["ideas"] = []
-            context["earlier_ideas"] = []
+    context |= common.after
+    if actor.role in phone.PHONE_ROLES and context["private_board"]:
+        # Each sees only their own commitments (``mine``).
+        context["ideas"] = []
+        context["earlier_ideas"] = []
     if actor.role in (Role.FACILITATOR, Role.PROJECTOR):
         context["join_url"] = join_url(base_url, row)
         context["qr"] = qr_svg(context["join_url"])
@@ -136,8 +130,59 @@ def screen_context(
         context |= console_view(scene, row, context, language, base_url)
     if actor.role is Role.PROJECTOR:
         context["qr"] = qr_svg(context["join_url"], scalable=True)
-        context |= wall_context(scene.state, scene.agenda, language, now, departments)
+        context |= wall_context(
+            scene.state,
+            scene.agenda,
+            language,
+            now,
+            departments_of(scene, language),
+            board=board_context(scene.state, scene.agenda, actor, None, common.board),
+        )
     return context
+
+
+@dataclasses.dataclass(frozen=True)
+class RoleContext:
+    """What a screen of one role shows whatever its group: the parts merged before the
+    group's board and after it (so a key in both reads as it always did), and the board
+    with every group on it."""
+
+    before: dict[str, Any]
+    after: dict[str, Any]
+    board: WholeBoard
+
+
+def role_context(
+    scene: Scene, row: Workshop, actor: Actor, language: str, *, base_url: str, now: datetime
+) -> RoleContext:
+    """The part of ``screen_context`` that no group changes: with twenty groups on one
+    board, computed once per change instead of once per group."""
+    before = console_context(scene.agenda, scene.state, row, now, language, base_url)
+    names = {m.id: m.name for m in scene.state.board.members.values()}
+    titles = {key: Text.model_validate(t).get(language) for key, t in scene.workshop_titles.items()}
+    after = catalogue_context(
+        scene.state,
+        scene.agenda,
+        actor,
+        departments_of(scene, language),
+        names,
+        language,
+        titles=titles,
+    )
+    if actor.role in phone.PHONE_ROLES:
+        after |= phone.phone_context(
+            scene.state,
+            scene.agenda,
+            actor.role,
+            language,
+            titles=scene.workshop_titles,
+            workshop_key=row.key,
+        )
+    return RoleContext(before, after, whole_board(scene.state, scene.agenda, actor))
+
+
+def departments_of(scene: Scene, language: str) -> dict[str, str]:
+    return {key: Text.model_validate(name).get(language) for key, name in scene.departments.items()}
 
 
 PHONE_FRAGMENTS = (
@@ -207,10 +252,16 @@ def live_fragments(
     a short note with the same id, so the rest of the page, and the socket, keep working."""
     group = view_group(room.state, room.agenda, actor)
     key = (actor.role, group, language)
+    presence = actor.role is Role.FACILITATOR
+    # Shared by every group's render of this room state: the values' reprs for fingerprints
+    # (the group-free values are the same objects in each group's context).
+    reprs: dict[int, tuple[object, str]] = room.rendered(
+        ("reprs", actor.role, language), dict, shows_presence=presence
+    )
 
     def kept(name: str, context: dict[str, Any]) -> str:
         """The fragment as last rendered while what it shows is unchanged, else anew."""
-        fingerprint = renderer.fingerprint(name, context, language)
+        fingerprint = renderer.fingerprint(name, context, language, reprs)
         if fingerprint is None:
             return renderer.render(name, context, language)
         return room.remembered(
@@ -223,7 +274,14 @@ def live_fragments(
         names = FRAGMENTS[actor.role]
         try:
             scene = Scene.of(room)
-            context = screen_context(scene, row, actor, language, base_url=base_url, now=now)
+            common = room.rendered(
+                ("role", actor.role, language),
+                lambda: role_context(scene, row, actor, language, base_url=base_url, now=now),
+                shows_presence=presence,
+            )
+            context = screen_context(
+                scene, row, actor, language, base_url=base_url, now=now, common=common
+            )
         except Exception as exc:
             _log_fault(row.id, "the screen's context", exc)
             return tuple(_fault(name, language) for name in names)
@@ -239,7 +297,7 @@ def live_fragments(
                 parts.append(_fault(name, language))
         return tuple(parts)
 
-    return room.rendered(key, render, shows_presence=actor.role is Role.FACILITATOR)
+    return room.rendered(key, render, shows_presence=presence)
 
 
 def _fault(name: str, language: str) -> str:

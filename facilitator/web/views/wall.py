@@ -57,11 +57,14 @@ def wall_context(
     language: str,
     now: datetime,
     departments: Mapping[str, str] | None = None,
+    board: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Everything the wall shows, under one key. ``departments``: key → display name (the
-    owner of a leader's decision is a department)."""
+    owner of a leader's decision is a department); ``board``: the wall's ``board_context``,
+    if the caller has it already."""
     phase = state.current_phase(agenda)
-    board = board_context(state, agenda, WALL_VIEWER, None)
+    if board is None:
+        board = board_context(state, agenda, WALL_VIEWER, None)
     vote = board.get("vote")
     revealed_vote = bool(vote and vote.get("revealed"))
     wall: dict[str, Any] = {

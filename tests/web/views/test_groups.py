@@ -101,6 +101,11 @@ def test_every_idea_is_on_the_wall_once_and_on_its_authors_phone(
             phone = board_context(final, AGENDA, me, view_group(final, AGENDA, me))
             mine = [i.id for i in final.board.ideas.values() if i.author == person]
             assert set(mine) <= set(on_screen(phone)), (person, final.board.groups)
+            # A group's board is the role's whole board narrowed to the group, in its order.
+            group = view_group(final, AGENDA, me)
+            whole = board_context(final, AGENDA, me, None)["ideas"]
+            wanted = [r.id for r in whole if group is None or r.group == group]
+            assert [r.id for r in phone["ideas"]] == wanted
         phase = final.current_phase(AGENDA)
         if isinstance(phase, GroupWorkPhase):
             placed = final.board.groups.get(phase.key, {})

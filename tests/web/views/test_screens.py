@@ -1,0 +1,78 @@
+"""A room's screens: what every group's phones share is computed once per change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+
+from facilitator.agenda import Agenda, Role
+from facilitator.core.actors import FACILITATOR, Actor
+from facilitator.core.board_messages import FormGroups, Join, PostIdea
+from facilitator.core.commands import JumpTo, Start
+from facilitator.live.memory_hub import MemoryHub
+from facilitator.live.room import Accepted, Room
+from facilitator.rendering import Renderer
+from facilitator.store import workshops
+from facilitator.store.db import session_scope
+from facilitator.web.views import board, screens
+from tests.support import FakeClock
+
+
+async def test_every_groups_phones_share_one_role_context_and_one_whole_board_per_change(
+    engine: Engine, agenda: Agenda, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with session_scope(engine) as session:
+        row = workshops.create_workshop(session, agenda=agenda, now=clock())
+    room = Room.load(row.id, engine=engine, hub=MemoryHub(), clock=clock)
+    people = [Actor(Role.PARTICIPANT, f"p{n}") for n in range(18)]  # three groups of six
+    group_work = next(i for i, p in enumerate(agenda.phases) if p.kind == "group_work")
+    commands: list[tuple[Any, Actor]] = [
+        *((Join(name=f"Person {n}", department="miljo"), p) for n, p in enumerate(people)),
+        (Start(), FACILITATOR),
+        (JumpTo(phase=group_work), FACILITATOR),
+        (FormGroups(seed=3), FACILITATOR),
+    ]
+    for n, (command, actor) in enumerate(commands):
+        # A join's client id is the new member's id (docs/api.md).
+        client_id = actor.participant_id if isinstance(command, Join) else f"c{n}"
+        assert isinstance(await room.submit(command, actor, client_id), Accepted)
+    computed = {"role": 0, "board": 0}
+
+    def counting(name: str, real: Any) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            computed[name] += 1
+            return real(*args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(screens, "role_context", counting("role", screens.role_context))
+    monkeypatch.setattr(screens, "whole_board", counting("board", board.whole_board))
+    renderer = Renderer()
+
+    def every_phone() -> dict[str, tuple[str, ...]]:
+        return {
+            p.participant_id or "": screens.live_fragments(
+                renderer, room, row, p, "da", base_url="http://x", now=clock()
+            )
+            for p in people
+        }
+
+    before = every_phone()
+    groups = {board.view_group(room.state, room.agenda, p) for p in people}
+    assert len(groups) >= 3
+    assert computed == {"role": 1, "board": 1}
+    await room.submit(PostIdea(text="Færre skemaer"), people[0], "idea")
+    after = every_phone()
+    assert computed == {"role": 2, "board": 2}
+    mates = [
+        p.participant_id
+        for p in people
+        if board.view_group(room.state, room.agenda, p)
+        == board.view_group(room.state, room.agenda, people[0])
+    ]
+    for person, parts in after.items():
+        shows = any("Færre skemaer" in part for part in parts)
+        assert shows == (person in mates), person  # on the boards of the poster's group only
+        assert shows or before[person] == parts
