@@ -14,6 +14,9 @@ the file synced (syncing the main file would not make the commit durable). The l
 one page per post and is never checkpointed during a run (SQLite's automatic checkpoint
 starts at 1,000 pages).
 
+Sockets on the same path form a room and hear only each other (benchmarks/workshops.py
+opens one path per workshop; fanout.py opens one path for all).
+
 It answers ``hello`` with a small ``welcome`` and ``snapshot`` like the bare baseline, so the
 benchmark's client code is the same, and GET /healthz with 200. It stops on SIGINT, or by
 itself after LIFETIME seconds.
@@ -55,7 +58,7 @@ def sync_log(wal: str) -> None:
 
 async def main(port: int, path: str, wal: str) -> None:
     database = open_database(path)
-    everyone: set[ServerConnection] = set()
+    rooms: dict[str, set[ServerConnection]] = {}  # path → its open connections
 
     def health(connection: ServerConnection, request: Any) -> Any:
         if request.path == "/healthz":
@@ -66,6 +69,7 @@ async def main(port: int, path: str, wal: str) -> None:
         await connection.recv()  # the hello
         await connection.send(json.dumps({"type": "welcome", "seq": 0}))
         await connection.send(json.dumps({"type": "snapshot", "seq": 0, "view": {}}))
+        everyone = rooms.setdefault(connection.request.path if connection.request else "/", set())
         everyone.add(connection)
         try:
             async for message in connection:

@@ -48,3 +48,39 @@ def test_the_console_benchmark_renders_the_console_at_each_size() -> None:
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "| 5 |" in run.stdout and "| 20 |" in run.stdout
+
+
+def test_the_workshops_benchmark_has_every_post_acknowledged_on_both_servers() -> None:
+    sizes = ["--workshops", "2", "--people", "3", "--ideas", "30"]
+    run = subprocess.run(
+        [sys.executable, "benchmarks/workshops.py", *sizes],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    for server in ("durable", "ours"):
+        row = re.search(rf"^\| {server} \| ([\d,]+) \|.*\| (\d+) \|$", run.stdout, re.MULTILINE)
+        assert row is not None and row.group(2) == "0", run.stdout  # none refused
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_the_workers_benchmark_finds_presence_exact_and_every_post_once() -> None:
+    from tests.support import postgres_unreachable, redis_unreachable
+
+    reason = postgres_unreachable() or redis_unreachable()
+    if reason:
+        pytest.skip(reason)
+    sizes = ["--workers", "2", "--workshops", "2", "--people", "8", "--posts", "8"]
+    run = subprocess.run(
+        [sys.executable, "benchmarks/workers.py", *sizes],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "presence: exact" in run.stdout
+    assert "exactly once: 0 lost, 0 shown twice, 0 shown where they do not belong" in run.stdout
