@@ -37,7 +37,8 @@ from facilitator.live.changes import (
 from facilitator.live.hub import Hub
 from facilitator.live.locked import RECENT
 from facilitator.live.memory_hub import Subscription
-from facilitator.live.presence import BEAT, Presence
+from facilitator.live.presence import Presence
+from facilitator.live.presence_notices import PresenceNotices
 from facilitator.live.writer import Writer
 from facilitator.store import workshops
 from facilitator.store.committer import Committer
@@ -50,8 +51,6 @@ _ENCODED_LIMIT = 4096
 # connecting at once cost a few renders of it, not a thousand. The first change in a quiet
 # moment is shown at once.
 PRESENCE_BATCH = 0.25
-# A burst of sockets opening or closing here is told to the other processes in one notice.
-ANNOUNCE_BATCH = 0.05
 _MISSING = object()
 T = TypeVar("T")
 
@@ -110,7 +109,6 @@ class Room:
         self._presence_told = 0  # the presence version the listeners last heard of
         self._presence_told_at = -PRESENCE_BATCH  # when (the loop's clock)
         self._presence_due: asyncio.TimerHandle | None = None
-        self._announce = asyncio.Event()  # who is online here changed: tell the others
         self.departments: Mapping[str, Mapping[str, str]] = departments or {}  # key → {da, en}
         # The programme's workshops: key → title {da, en} (where catalogue entries came from).
         self.workshop_titles: Mapping[str, Mapping[str, str]] = workshop_titles or {}
@@ -123,7 +121,10 @@ class Room:
         # lost with a power cut and reused since (store.committer), so it gets a snapshot.
         self.epoch = uuid.uuid4().hex[:12]
         self._following: asyncio.Task[None] | None = None
-        self._announcing: asyncio.Task[None] | None = None
+        # Who is online here, told to the other processes (from ``open`` on).
+        self._notices = PresenceNotices(
+            self.presence, hub, channel(workshop_id), self._name, self._presence_changed
+        )
 
     @classmethod
     def load(
@@ -220,7 +221,7 @@ class Room:
             self._here_changed()
 
     def _here_changed(self) -> None:
-        self._announce.set()
+        self._notices.soon()
         self._presence_changed()
 
     def _presence_changed(self) -> None:
@@ -329,18 +330,10 @@ class Room:
         subscribed: asyncio.Future[Subscription] = asyncio.get_running_loop().create_future()
         self._following = asyncio.create_task(self._follow(subscribed))
         await subscribed
-        self._announcing = asyncio.create_task(self._announce_presence())
-        await self._ask_who()
+        await self._notices.start()
 
     async def close(self) -> None:
-        if self._announcing is not None:
-            self._announcing.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._announcing
-            self._announcing = None
-            if self.presence.here:  # goodbye: the others need not wait for it to expire
-                with contextlib.suppress(Exception):
-                    await asyncio.wait_for(self._publish_presence(frozenset()), 1.0)
+        await self._notices.stop()
         if self._presence_due is not None:
             self._presence_due.cancel()
             self._presence_due = None
@@ -349,46 +342,6 @@ class Room:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._following
             self._following = None
-
-    # --- presence across processes ----------------------------------------------------------
-
-    async def _announce_presence(self) -> None:
-        """Tell the others who is online here: soon after it changes, and every ``BEAT``
-        while anyone is (so that a process that died without a goodbye expires)."""
-        told_someone = False
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._announce.wait(), BEAT)
-                await asyncio.sleep(ANNOUNCE_BATCH)  # the rest of a burst rides along
-            self._announce.clear()
-            self.presence.expire(_loop_time())
-            self._presence_changed()
-            here = self.presence.here
-            if here or told_someone:
-                try:
-                    await self._publish_presence(here)
-                except Exception:  # the hub is down a moment; the next beat tells again
-                    log.warning("workshop %s: telling presence failed", self.workshop_id)
-                    continue
-                told_someone = bool(here)
-
-    async def _publish_presence(self, here: frozenset[str]) -> None:
-        notice = {"presence": sorted(here), "room": self._name}
-        await self._hub.publish(channel(self.workshop_id), json.dumps(notice))
-
-    async def _ask_who(self) -> None:
-        """Ask the other processes to say who is online with them now, not at their beat."""
-        try:
-            await self._hub.publish(channel(self.workshop_id), json.dumps({"who": self._name}))
-        except Exception:  # their beat will tell
-            log.warning("workshop %s: asking for presence failed", self.workshop_id)
-
-    def _heard_presence(self, notice: dict[str, object]) -> None:
-        room, ids = notice.get("room"), notice.get("presence")
-        if not isinstance(room, str) or room == self._name or not isinstance(ids, list):
-            return
-        self.presence.heard(room, (i for i in ids if isinstance(i, str)), _loop_time())
-        self._presence_changed()
 
     async def _follow(self, subscribed: asyncio.Future[Subscription]) -> None:
         try:
@@ -410,21 +363,14 @@ class Room:
             if notice.get("room") != self._name:
                 await self._reload()
             return
-        if "presence" in notice:
-            self._heard_presence(notice)
-        elif "who" in notice and notice["who"] != self._name:
-            self._announce.set()
+        self._notices.heard(notice)  # presence, or a question about it
         seq = notice.get("seq")
         if subscription.lagged or (isinstance(seq, int) and seq > self.seq):
             if subscription.lagged:
-                self._announce.set()  # what the others missed of ours
-                await self._ask_who()  # and what we missed of theirs
+                self._notices.soon()  # what the others missed of ours
+                await self._notices.ask()  # and what we missed of theirs
             subscription.lagged = False
             await self.refresh()
-
-
-def _loop_time() -> float:
-    return asyncio.get_running_loop().time()
 
 
 def _notice(text: str) -> dict[str, object]:
