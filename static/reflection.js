@@ -12,7 +12,9 @@
     var share = reflection.querySelector("[name=share]");
     var out = reflection.querySelector(".status");
     var backupKey = "reflection:" + reflection.dataset.autosave;
-    var saved = { text: area.value, share: share ? share.checked : false }; // what the server holds
+    // What the server holds is what it rendered, not what the fields hold now: a person may
+    // have typed before this script ran (a slow phone), and that is not saved yet.
+    var saved = { text: area.defaultValue, share: share ? share.defaultChecked : false };
     var inFlight = false;
     var timer = null;
     var pause = 0;
@@ -71,6 +73,8 @@
       area.value = backup;
       say(reflection.dataset.unsavedText || "");
       save();
+    } else if (unsaved()) {
+      changed(); // typed before this script ran: kept and saved like any other typing
     } else if (backup !== null) {
       localStorage.removeItem(backupKey);
     }

@@ -23,6 +23,7 @@ from playwright.async_api import (
     Browser,
     BrowserContext,
     Page,
+    Route,
     ViewportSize,
     WebSocket,
     WebSocketRoute,
@@ -32,6 +33,7 @@ from playwright.async_api import (
 from facilitator.agenda import Programme
 from facilitator.paths import ROOT
 from tests.browser.support import (
+    PHONE,
     facilitate,
     join,
     kind_index,
@@ -41,7 +43,7 @@ from tests.browser.support import (
     token_of,
     view_of,
 )
-from tests.support import LiveServer
+from tests.support import LiveServer, until
 
 pytestmark = pytest.mark.browser
 
@@ -430,6 +432,38 @@ async def test_the_facilitators_burst_of_clicks_is_retried_until_every_one_is_ap
 async def open_reflection(page: Page, workshop_id: str) -> None:
     await page.goto(page.url.split("/w/")[0] + f"/w/{workshop_id}/reflection")
     await expect(page.locator("#reflection-text")).to_be_visible()
+
+
+async def test_a_reflection_typed_before_the_pages_script_has_loaded_is_saved(
+    browser: Browser, live_server: LiveServer, programme: Programme
+) -> None:
+    day1 = live_server.links[1]
+    # No service worker, so that the page's own request for its script can be held back.
+    context = await browser.new_context(viewport=PHONE, locale="da-DK", service_workers="block")
+    page = await context.new_page()
+    await join(page, day1.participant, "Hurtige Hanne")
+    await facilitate(
+        live_server,
+        1,
+        {"type": "start"},
+        {"type": "jump", "phase": kind_index(programme, "staff-day-1", "home_reflection")},
+    )
+    await expect(page.locator("#phase a.button")).to_be_visible()
+    held: list[Route] = []
+    await page.route(re.compile(r"/reflection\.js\?"), lambda route: held.append(route))
+    # A slow phone: the page is there, its script is not (deferred scripts hold back "load").
+    await page.goto(
+        page.url.split("/w/")[0] + f"/w/{day1.workshop_id}/reflection", wait_until="commit"
+    )
+    await page.locator("#reflection-text").fill("Skrevet før siden var helt klar.")
+    await until(lambda: held, "the page never asked for its script")
+    await held[0].continue_()
+    status = page.locator("form.reflection .status")
+    await expect(status).to_have_text(SAVED_AT)
+    await page.unroute_all()
+    await page.reload()  # the server's text now
+    await expect(page.locator("#reflection-text")).to_have_value("Skrevet før siden var helt klar.")
+    await context.close()
 
 
 async def test_a_reflection_draft_left_on_the_phone_is_sent_when_the_page_opens_again(
