@@ -117,6 +117,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     from facilitator.store.db import make_engine
     from facilitator.store.migrate import upgrade
+    from facilitator.web import wire
 
     settings = _settings(args)
     if args.workers > 1 and settings.broker_url.startswith("memory:"):
@@ -135,9 +136,8 @@ def _serve(args: argparse.Namespace) -> int:
         host=settings.host,
         port=settings.port,
         workers=args.workers,
-        ws="websockets-sansio",
-        ws_max_size=64 * 1024,  # commands are small; big frames are abuse
-        ws_per_message_deflate=False,  # no compression bombs
+        ws="facilitator.web.wire:WireProtocol",  # uvicorn's sans-I/O one, for fan-out
+        **wire.OPTIONS,
         ws_ping_interval=15,  # phones sleep; find dead sockets
         ws_ping_timeout=15,
         proxy_headers=False,

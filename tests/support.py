@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import functools
 import json
 import socket
@@ -16,6 +17,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx2 as httpx
@@ -27,6 +29,7 @@ from websockets.exceptions import ConnectionClosed
 
 from facilitator.settings import Settings
 from facilitator.store.programmes import WorkshopLinks
+from facilitator.web import wire
 from facilitator.web.app import create_app
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -78,6 +81,21 @@ def until_blocking(
         time.sleep(0.02)  # the polling interval
 
 
+# --- figures for the report -------------------------------------------------------------------
+
+
+def record_figures(path: Path, name: str, figures: dict[str, Any]) -> None:
+    """Add one test's measurements to a JSON file of them (test-output/), locked while it is
+    read and written: tests in parallel workers write to the same file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with (path.parent / f".{path.name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        known = json.loads(path.read_text()) if path.exists() else {}
+        known[name] = figures
+        path.write_text(json.dumps(known, indent=2, ensure_ascii=False) + "\n")
+    print(name, json.dumps(figures, ensure_ascii=False))
+
+
 # --- the network ------------------------------------------------------------------------------
 
 
@@ -89,18 +107,19 @@ def free_port() -> int:
         return port
 
 
-@contextlib.asynccontextmanager
-async def serving(settings: Settings, port: int) -> AsyncIterator[None]:
+def serving(settings: Settings, port: int) -> contextlib.AbstractAsyncContextManager[None]:
     """The app on a loopback port, in the test's own event loop, until the block ends (the
     ``live_server`` fixture; a test that stops and starts the server again uses it twice)."""
+    return serving_asgi(create_app(settings), port)
+
+
+@contextlib.asynccontextmanager
+async def serving_asgi(
+    app: Any, port: int, protocol: type[wire.WireProtocol] = wire.WireProtocol
+) -> AsyncIterator[None]:
+    """Any ASGI app, served as the CLI serves ours (uvicorn with ``web.wire``'s protocol)."""
     config = uvicorn.Config(
-        create_app(settings),
-        host="127.0.0.1",
-        port=port,
-        ws="websockets-sansio",
-        log_level="warning",
-        ws_per_message_deflate=False,
-        ws_max_size=64 * 1024,
+        app, host="127.0.0.1", port=port, ws=protocol, log_level="warning", **wire.OPTIONS
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())

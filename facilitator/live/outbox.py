@@ -9,6 +9,9 @@ the wire before the next socket's turn, as with ``websockets.broadcast``. Only w
 transport pushes back (the client reads slowly) does a task finish that send and the ones
 queued behind it, in order. A client whose queue fills up is not waited for: the outbox
 stops, the socket closes, and the client resynchronises from its last seq.
+
+Where the server offers a plain call that writes at once (``write_now``, ``web.wire``), a
+message takes it while nothing waits, and skips even the send's coroutine.
 """
 
 from __future__ import annotations
@@ -31,8 +34,10 @@ class Outbox(Generic[Message]):
         byte_limit: int | None = None,
         *,
         size: Callable[[Message], int] = lambda message: 0,
+        write_now: Callable[[Message], bool] | None = None,
     ) -> None:
         self._send = send
+        self._write_now = write_now  # True if written; False: ``send`` waits, or fails
         self._limit = limit
         self._byte_limit = byte_limit
         self._size = size
@@ -50,7 +55,8 @@ class Outbox(Generic[Message]):
         if self.stopped:
             return
         if self._draining is None:
-            self._send_now(message)
+            if self._write_now is None or not self._write_now(message):
+                self._send_now(message)
             return
         size = self._size(message)
         full = len(self._queue) >= self._limit or (

@@ -105,6 +105,7 @@ class Room:
         self._views: dict[Hashable, tuple[tuple[int, int], object]] = {}
         self._kept: dict[Hashable, tuple[str, str]] = {}  # key → (fingerprint, html)
         self._encoded: dict[tuple[int, Hashable], object] = {}
+        self._passing: dict[Hashable, object] | None = None  # while telling the sockets
         self.presence = Presence()  # who is online, in this process and the others
         self._presence_told = 0  # the presence version the listeners last heard of
         self._presence_told_at = -PRESENCE_BATCH  # when (the loop's clock)
@@ -199,6 +200,18 @@ class Room:
             found = self._encoded[full_key] = encode()
         return cast(T, found)
 
+    def alike(self, key: Hashable, make: Callable[[], T]) -> T:
+        """One value per ``key`` while the room tells its sockets of a change, for what
+        many of them send alike (the same bytes go out framed once, ``web.wire``); outside
+        such a pass, a new one each time."""
+        memo = self._passing
+        if memo is None:
+            return make()
+        found = memo.get(key, _MISSING)
+        if found is _MISSING:
+            found = memo[key] = make()
+        return cast(T, found)
+
     # --- who listens, who is online -------------------------------------------------------
 
     @property
@@ -245,11 +258,15 @@ class Room:
         self._notify(listener for listener in self.listeners if listener.shows_presence)
 
     def _notify(self, listeners: Iterable[Listener], *, reset: bool = False) -> None:
-        for listener in tuple(listeners):
-            try:
-                listener.reset() if reset else listener.advance()
-            except Exception:  # one broken socket must not keep the news from the others
-                log.exception("a socket of workshop %s failed to follow", self.workshop_id)
+        self._passing = {}
+        try:
+            for listener in tuple(listeners):
+                try:
+                    listener.reset() if reset else listener.advance()
+                except Exception:  # one broken socket must not keep the news from the others
+                    log.exception("a socket of workshop %s failed to follow", self.workshop_id)
+        finally:
+            self._passing = None
 
     # --- commands -------------------------------------------------------------------------
 

@@ -39,6 +39,7 @@ from facilitator.web.services import Services, services
 from facilitator.web.views import protocol
 from facilitator.web.views.screens import live_fragments, personal_message
 from facilitator.web.views.wall import WALL_VIEWER
+from facilitator.web.wire import WRITE_NOW
 
 log = logging.getLogger("facilitator")
 CLOSE_NOT_FOUND = 4404
@@ -52,7 +53,8 @@ CLOSE_TOO_MANY = 4429
 class WorkshopSocket:
     """The endpoint, as a plain ASGI app: the fan-out hands its messages to ASGI's ``send``
     itself (``WebSocket.send_text`` adds two coroutines per socket and message, a tenth of
-    the server's time at a thousand sockets)."""
+    the server's time at a thousand sockets), or writes them at once where the server
+    offers that (``web.wire``)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await workshop_socket(WebSocket(scope, receive, send), send)
@@ -119,7 +121,11 @@ class ClientSocket:
         self.actor, self.language, self.json_mode = actor, language, json_mode
         limits = app.settings.limits
         self.outbox: Outbox[Message] = Outbox(
-            send, limits.outbox_messages, limits.outbox_bytes, size=_size
+            send,
+            limits.outbox_messages,
+            limits.outbox_bytes,
+            size=_size,
+            write_now=websocket.scope.get("extensions", {}).get(WRITE_NOW),
         )
         self.sent_seq: int | None = None  # the last seq this client has been brought up to
         self.sent_parts: tuple[str, ...] | None = None  # the fragments this page has, as sent
@@ -154,7 +160,7 @@ class ClientSocket:
 
     def send(self, message: dict[str, Any] | str) -> None:
         text = message if isinstance(message, str) else json.dumps(message, ensure_ascii=False)
-        self.outbox.put({"type": "websocket.send", "text": text})
+        self.outbox.put(_text(text))
 
     def stop(self) -> None:
         self.outbox.stop()
@@ -180,8 +186,8 @@ class ClientSocket:
             else tuple(p for p, old in zip(parts, before, strict=True) if p is not old and p != old)
         )
         self.sent_parts = parts
-        if changed:
-            self.send("".join(changed))
+        if changed:  # sockets with the same view and the same page before send one message
+            self.outbox.put(self.room.alike(("page", changed), lambda: _text("".join(changed))))
         # The page applies the last ``mine`` it has after every swap: only a changed one goes.
         mine = personal_message(room.state, room.agenda, self.actor)
         if mine is not None:
@@ -218,8 +224,9 @@ class ClientSocket:
         # Redaction reads the room's state now, so the cache is keyed by that state too.
         def encode() -> Message:
             redacted = protocol.redact(event, self.actor, self.room.state)
-            text = json.dumps({"type": "event", "seq": seq, "event": redacted}, ensure_ascii=False)
-            return {"type": "websocket.send", "text": text}
+            return _text(
+                json.dumps({"type": "event", "seq": seq, "event": redacted}, ensure_ascii=False)
+            )
 
         return self.room.encoded((seq, protocol.audience(event, self.actor)), encode)
 
@@ -351,6 +358,10 @@ class ClientSocket:
             "code": code,
             "error": i18n.gettext(self.language, msgid),
         }
+
+
+def _text(text: str) -> Message:
+    return {"type": "websocket.send", "text": text}
 
 
 def _size(message: Message) -> int:

@@ -22,6 +22,13 @@ class Wire:
             raise ConnectionResetError("the client has gone")
         self.sent.append(text)
 
+    def write_now(self, text: str) -> bool:
+        """As ``web.wire`` offers it: writes only what nothing stands in the way of."""
+        if not self.writable.is_set() or self.gone:
+            return False
+        self.sent.append(f"{text} (now)")
+        return True
+
 
 async def settle() -> None:
     """Give the outbox's drain task its turns on the loop (yields, not a timed wait)."""
@@ -122,3 +129,35 @@ async def test_bytes_that_went_out_no_longer_count_against_the_limit() -> None:
         await settle()
     assert not outbox.stopped
     assert len(wire.sent) == 10
+
+
+async def test_where_the_server_writes_at_once_messages_skip_the_awaitable_send() -> None:
+    wire = Wire()
+    outbox = Outbox(wire.send, limit=4, write_now=wire.write_now)
+    outbox.put("one")
+    outbox.put("two")
+    assert wire.sent == ["one (now)", "two (now)"]
+
+
+async def test_when_writing_at_once_is_refused_the_send_waits_and_the_rest_keep_order() -> None:
+    wire = Wire()
+    outbox = Outbox(wire.send, limit=4, write_now=wire.write_now)
+    wire.writable.clear()
+    outbox.put("a")  # refused at once: the awaitable send waits for the transport
+    wire.writable.set()
+    outbox.put("b")  # the transport could take it, but "a" is not out yet: it queues
+    await settle()
+    assert wire.sent == ["a", "b"]
+    outbox.put("c")
+    assert wire.sent == ["a", "b", "c (now)"]
+
+
+async def test_when_writing_at_once_is_refused_for_a_client_that_has_gone_the_outbox_stops() -> (
+    None
+):
+    wire = Wire()
+    outbox = Outbox(wire.send, limit=4, write_now=wire.write_now)
+    wire.gone = True
+    outbox.put("a")
+    await asyncio.wait_for(outbox.done, 1)
+    assert wire.sent == []

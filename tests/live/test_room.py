@@ -292,3 +292,25 @@ async def test_a_kept_render_is_reused_while_its_fingerprint_holds_whatever_else
     assert again is first and renders == ["<p>Anna, Bo</p>"]
     changed = room.remembered("people", "anna,bo,cai", lambda: render("<p>Anna, Bo, Cai</p>"))
     assert changed == "<p>Anna, Bo, Cai</p>" and len(renders) == 2
+
+
+async def test_listeners_told_of_one_change_share_what_they_send_alike_and_only_then(
+    engine: Engine, agenda: Agenda, clock: FakeClock
+) -> None:
+    room = new_room(engine, agenda, clock, MemoryHub())
+    sent: list[object] = []
+
+    class Page(Ear):
+        def advance(self) -> None:
+            sent.append(self.room.alike(("page", "view"), lambda: {"text": "<p>the view</p>"}))
+
+    for _ in range(3):
+        room.attach(Page(room), None)
+    await room.submit(Start(), FACILITATOR, "c1")
+    await room.submit(Pause(), FACILITATOR, "c2")
+    first, second = sent[:3], sent[3:]
+    assert all(message is first[0] for message in first)
+    assert all(message is second[0] for message in second)
+    assert first[0] is not second[0]  # a value is never kept past the pass that made it
+    outside = [room.alike(("page", "view"), lambda: {"text": "x"}) for _ in range(2)]
+    assert outside[0] is not outside[1]
