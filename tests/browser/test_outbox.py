@@ -43,7 +43,7 @@ from tests.browser.support import (
     token_of,
     view_of,
 )
-from tests.support import LiveServer, until
+from tests.support import LiveServer, record_figures, until
 
 pytestmark = pytest.mark.browser
 
@@ -291,11 +291,7 @@ async def test_two_leaders_triaging_forty_entries_at_full_speed_lose_no_field(
 
 
 def record(name: str, figures: dict[str, Any]) -> None:
-    FIGURES.parent.mkdir(parents=True, exist_ok=True)
-    known = json.loads(FIGURES.read_text()) if FIGURES.exists() else {}
-    known[name] = figures
-    FIGURES.write_text(json.dumps(known, indent=2, ensure_ascii=False) + "\n")
-    print(name, json.dumps(figures))
+    record_figures(FIGURES, name, figures)
 
 
 # --- (b) the console: themes set quickly while the answers come late --------------------------

@@ -28,7 +28,7 @@ from tests.browser.support import (
     screenshots,
     violations,
 )
-from tests.support import LiveServer
+from tests.support import LiveServer, record_figures
 
 pytestmark = pytest.mark.browser
 
@@ -228,11 +228,7 @@ def vote_targets() -> dict[int, int]:
 
 def record(name: str, figures: dict[str, Any]) -> None:
     """The measurements, for the report (test-output/screenshots/wall-figures.json)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / "wall-figures.json"
-    found = json.loads(path.read_text()) if path.exists() else {}
-    found[name] = figures
-    path.write_text(json.dumps(found, indent=2, ensure_ascii=False))
+    record_figures(SCREENSHOTS / "wall-figures.json", name, figures)
 
 
 async def test_staff_day_one_on_the_wall(
