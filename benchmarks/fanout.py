@@ -15,6 +15,9 @@ every other round):
   phones (each sees its own group's board), the wall (``screen=wall``, projector token) and
   the console (facilitator token) receive HTML fragments; the posts come from three phones
   in three different groups, over their page sockets, as app.js sends them;
+* ours-pg: ours on PostgreSQL (a fresh schema of the ``test`` database on 127.0.0.1:5432)
+  with the Redis hub (127.0.0.1:6379), one worker: the multi-process path's fixed cost
+  beside SQLite's; skipped, with the reason, where either is not running;
 * baseline: this file with ``--baseline-server``, a `websockets` server that broadcasts
   every message it receives to every open connection (``websockets.broadcast``);
 * durable: benchmarks/durable_baseline.py, the same with our contract: insert into SQLite
@@ -60,7 +63,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,6 +78,8 @@ SOCKETIO = SCRIPT.parent / "socketio_server.js"
 NPM_MODULES = ROOT / ".venv" / "npm" / "node_modules"
 SOCKETIO_VERSION = "4.8"
 HOST = "127.0.0.1"
+POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"  # ours-pg, and workers.py
+REDIS = "redis://127.0.0.1:6379/0"
 WORKSHOP = "staff-day-1"
 RATE_PER_SOCKET = 20.0  # the server's sustained command budget per socket (settings.Limits)
 START_TIMEOUT = 30.0
@@ -614,7 +619,19 @@ class Server:
 
 
 async def run_ours(
-    args: argparse.Namespace, result: Result, workdir: Path, pages: bool = False
+    args: argparse.Namespace,
+    result: Result,
+    workdir: Path,
+    pages: bool = False,
+    postgres: bool = False,
+) -> None:
+    with contextlib.ExitStack() as stack:
+        url = stack.enter_context(fresh_schema(POSTGRES)) if postgres else None
+        await _run_ours(args, result, workdir, pages, url)
+
+
+async def _run_ours(
+    args: argparse.Namespace, result: Result, workdir: Path, pages: bool, url: str | None
 ) -> None:
     from facilitator.agenda.files import DEFAULT_PROGRAMME, load_programme
     from facilitator.clock import system_clock
@@ -625,7 +642,7 @@ async def run_ours(
     clients = result.clients
     data = workdir / f"{result.server}-{clients}-{result.round}"
     data.mkdir()
-    url = f"sqlite:///{data}/bench.db"
+    url = url or f"sqlite:///{data}/bench.db"
     programme = load_programme(DEFAULT_PROGRAMME)
     engine = make_engine(url)
     upgrade(engine)
@@ -641,6 +658,8 @@ async def run_ours(
     port = free_port()
     argv = [sys.executable, "-m", "facilitator.cli", "serve", "--port", str(port)]
     argv += ["--data-dir", str(data), "--database-url", url]
+    if url.startswith("postgresql"):
+        argv += ["--broker-url", REDIS]
     # The cap on people per workshop (Limits.people_per_workshop, 500 by default: no real
     # programme comes near it) would refuse the joins of a thousand; raised for this run only.
     env = {
@@ -767,6 +786,38 @@ async def run_ours(
 
 async def run_pages(args: argparse.Namespace, result: Result, workdir: Path) -> None:
     await run_ours(args, result, workdir, pages=True)
+
+
+async def run_ours_pg(args: argparse.Namespace, result: Result, workdir: Path) -> None:
+    await run_ours(args, result, workdir, postgres=True)
+
+
+@contextlib.contextmanager
+def fresh_schema(database_url: str) -> Iterator[str]:
+    """A URL into a new schema of the PostgreSQL database at ``database_url``, dropped
+    afterwards with everything in it."""
+    from sqlalchemy import create_engine, text
+
+    schema = f"bench_{secrets.token_hex(5)}"
+    admin = create_engine(database_url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{database_url}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def postgres_missing() -> str | None:
+    """Why ours on PostgreSQL + Redis cannot be measured (None: it can)."""
+    for name, port in (("PostgreSQL", 5432), ("Redis", 6379)):
+        try:
+            socket.create_connection((HOST, port), timeout=1).close()
+        except OSError:
+            return f"{name} is not running on {HOST}:{port}"
+    return None
 
 
 async def run_simple(
@@ -1165,6 +1216,7 @@ RUNNERS: dict[str, Callable[[argparse.Namespace, Result, Path], Awaitable[None]]
     "socket.io": run_socketio,
     "ours": run_ours,
     "ours-pages": run_pages,
+    "ours-pg": run_ours_pg,
 }
 
 
@@ -1181,6 +1233,10 @@ async def bench(args: argparse.Namespace) -> int:
     no_socketio = socketio_missing() if "socket.io" in args.servers else None
     if no_socketio:
         print(f"socket.io skipped: {no_socketio}", file=sys.stderr)
+    no_postgres = postgres_missing() if "ours-pg" in args.servers else None
+    if no_postgres:
+        print(f"ours-pg skipped: {no_postgres}", file=sys.stderr)
+    missing = {"socket.io": no_socketio, "ours-pg": no_postgres}
     runs: list[dict[str, Result]] = []
     workdir = Path(tempfile.mkdtemp(prefix="fanout-"))
     started = time.perf_counter()
@@ -1192,8 +1248,8 @@ async def bench(args: argparse.Namespace) -> int:
             results: dict[str, Result] = {}
             for name in order:
                 result = Result(name, clients, args.posts, args.warmup, round_)
-                if name == "socket.io" and no_socketio:
-                    result.skipped = no_socketio
+                if missing.get(name):
+                    result.skipped = missing[name]
                     results[name] = result
                     continue
                 print(f"N={clients}: {name} …", file=sys.stderr, flush=True)

@@ -40,13 +40,14 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from fanout import (
     HOST,
+    POSTGRES,
+    REDIS,
     PageProbe,
     Placement,
     Probe,
@@ -54,14 +55,13 @@ from fanout import (
     Tally,
     close_all,
     free_port,
+    fresh_schema,
     machine_facts,
     open_in_batches,
     raise_open_files,
 )
 from staff_days import create_staff_days, join_all
 
-POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-REDIS = "redis://127.0.0.1:6379/0"
 PRESENCE_TIMEOUT = 60.0
 DRAIN_TIMEOUT = 60.0
 RUN_TIMEOUT = 1200.0
@@ -152,16 +152,11 @@ class Workshop:
 
 
 async def bench(args: argparse.Namespace) -> int:
-    from sqlalchemy import create_engine, text
-
     total = args.workshops * args.people
     raise_open_files(total * 2 + args.workshops * 4 + 512)
     load = os.getloadavg()
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(args.database_url)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{args.database_url}?options=-csearch_path%3D{schema}"
+    schema = contextlib.ExitStack()  # the schema goes when the run does
+    url = schema.enter_context(fresh_schema(args.database_url))
     workdir = Path(tempfile.mkdtemp(prefix="workers-"))
     probes: list[Probe] = []
     server: Server | None = None
@@ -339,9 +334,7 @@ async def bench(args: argparse.Namespace) -> int:
             if args.keep:
                 print(f"server log: {server.log}", file=sys.stderr)
             await asyncio.to_thread(server.stop)
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+        schema.close()
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
 

@@ -38,6 +38,27 @@ def test_the_fanout_benchmark_measures_every_server_and_loses_no_post() -> None:
     assert pages is not None and int(pages.group(1)) >= 3 * 2, run.stdout
 
 
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_the_fanout_benchmark_measures_ours_on_postgresql_and_redis_beside_sqlite() -> None:
+    from tests.support import postgres_unreachable, redis_unreachable
+
+    reason = postgres_unreachable() or redis_unreachable()
+    if reason:
+        pytest.skip(reason)
+    sizes = ["--clients", "4", "--posts", "3", "--warmup", "1"]
+    run = subprocess.run(
+        [sys.executable, "benchmarks/fanout.py", *sizes, "--servers", "ours", "ours-pg"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    for server in ("ours", "ours-pg"):
+        assert f"N=4 {server}: 12 arrivals, 0 missing" in run.stdout, run.stdout
+
+
 def test_the_console_benchmark_renders_the_console_at_each_size() -> None:
     run = subprocess.run(
         [sys.executable, "benchmarks/console.py", "--ideas", "5", "20", "--renders", "1"],
