@@ -164,6 +164,17 @@
     var form = event.target.form;
     if (form && (form.id === "poll-form" || form.id === "pulse-form")) dirty.add(form);
   });
+  // A choice made before this script ran (a slow phone) is the person's too: a field that
+  // differs from what the server rendered marks its form changed, as typing would.
+  ["poll-form", "pulse-form"].forEach(function (id) {
+    var form = byId(id);
+    if (form && Array.prototype.some.call(form.elements, changedByHand)) dirty.add(form);
+  });
+  function changedByHand(field) {
+    if (field.type === "radio" || field.type === "checkbox") return field.checked !== field.defaultChecked;
+    if (field.tagName === "TEXTAREA" || field.type === "text") return field.value !== field.defaultValue;
+    return false;
+  }
 
   function jsonCommand(form) {
     if (form.dataset.json === "answer_poll") {
