@@ -856,7 +856,7 @@ async def test_a_poll_answer_chosen_before_the_pages_script_has_loaded_is_kept(
     # A slow phone: the page is there, its script is not; the person chooses meanwhile.
     held: list[Route] = []
     await page.route(re.compile(r"/phone\.js\?"), lambda route: held.append(route))
-    frames: list[str] = []
+    frames: list[str | bytes] = []
     page.on("websocket", lambda socket: socket.on("framereceived", lambda f: frames.append(f)))
     await page.reload(wait_until="commit")
     await page.locator("#poll-form input[value=one-door]").check()
