@@ -131,6 +131,10 @@ async def test_forty_ideas_cluster_into_five_themes_with_at_most_one_drag_each(
         chip = page.locator(f"#moderation .chip[data-drop-theme='{wanted[idea]}']")
         await page.locator(f"#mod-{idea}").drag_to(chip)
         drags += 1
+        # As a person does, the next drag starts once this card has landed: the board
+        # reflows as it moves, and a drag begun meanwhile (a loaded machine) aims at a
+        # place that is no longer there.
+        await expect(page.locator(f"#section-{wanted[idea]} #mod-{idea}")).to_be_visible()
     for n in range(30):  # each is shown in its theme's section, the theme on its card
         idea = ideas[f"Forslag nummer {n}"]
         card = page.locator(f"#section-{wanted[idea]} #mod-{idea}")

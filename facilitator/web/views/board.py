@@ -7,8 +7,9 @@ role, never for one person, and what is personal (my votes, my ideas) travels se
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from facilitator.agenda import Agenda, GroupWorkPhase, Phase, VotePhase
 from facilitator.core import board_rules as rules
@@ -18,6 +19,8 @@ from facilitator.core.board import BoardState, Idea
 from facilitator.core.machine import Status
 from facilitator.core.visibility import Sight
 from facilitator.core.workshop import WorkshopState
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -137,14 +140,8 @@ def whole_board(state: WorkshopState, agenda: Agenda, viewer: Actor) -> WholeBoa
 
     placed = board.groups.get(phase.key, {}) if isinstance(phase, GroupWorkPhase) else {}
     groups = sorted(set(placed.values()), key=_group_order)
-    members = {
-        g: [
-            board.members[pid].name
-            for pid, mine in placed.items()
-            if mine == g and pid in board.members
-        ]
-        for g in groups
-    }
+    placed_members = by_group((pid for pid in placed if pid in board.members), placed.__getitem__)
+    members = {g: [board.members[pid].name for pid in placed_members.get(g, ())] for g in groups}
     shown = rows(ideas)
     context = {
         "board_key": key,
@@ -185,6 +182,15 @@ def _row(
         hidden=idea.hidden,
         parts=parts,
     )
+
+
+def by_group(items: Iterable[T], group_of: Callable[[T], str | None]) -> dict[str | None, list[T]]:
+    """The items by their group, each group's in their order, in one pass (a comprehension
+    per group over every item was quadratic: 200 groups × 1,000 people on every change)."""
+    found: dict[str | None, list[T]] = {}
+    for item in items:
+        found.setdefault(group_of(item), []).append(item)
+    return found
 
 
 def _group_order(group: str) -> tuple[int, str]:

@@ -38,7 +38,7 @@ from facilitator.core.pulse_results import measurement_result
 from facilitator.core.workshop import WorkshopState
 from facilitator.i18n import N_
 from facilitator.store.tables import Workshop
-from facilitator.web.views.board import IdeaRow, board_context
+from facilitator.web.views.board import IdeaRow, board_context, by_group
 from facilitator.web.views.cards import card_html
 
 SIGHT = visibility.of(FACILITATOR)
@@ -254,12 +254,13 @@ def people_view(scene: Scene, language: str) -> dict[str, Any]:
         for m in state.board.members.values()
     )
     group_ids = sorted(set(groups.values()), key=_group_order)
+    grouped = by_group(people, lambda person: person.group)
     return {
         "people": people,
         "people_online": sum(1 for p in people if p.online),
         "group_ids": group_ids,
-        "grouped": {g: tuple(p for p in people if p.group == g) for g in group_ids},
-        "ungrouped": tuple(p for p in people if p.group is None),
+        "grouped": {g: tuple(grouped.get(g, ())) for g in group_ids},
+        "ungrouped": tuple(grouped.get(None, ())),
         "names_speakers": isinstance(phase, PlenumPhase),
         "forms_groups": isinstance(phase, GroupWorkPhase),
         "groups_seed": groups_seed(phase.key if phase else "", groups),

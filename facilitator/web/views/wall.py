@@ -41,7 +41,7 @@ from facilitator.core.pulse_results import measurement_result
 from facilitator.core.visibility import WALL
 from facilitator.core.workshop import WorkshopState
 from facilitator.exports import period_label
-from facilitator.web.views.board import IdeaRow, board_context
+from facilitator.web.views.board import IdeaRow, board_context, by_group
 from facilitator.web.views.catalogue import VERDICT_LABELS
 
 WALL_VIEWER = Actor(Role.PROJECTOR)
@@ -187,18 +187,18 @@ def _board(
     group_ids = sorted(set(placed.values()) | {r.group for r in rows if r.group}, key=_order)
     columns: list[dict[str, Any]] = []
     if group_ids:
+        named = by_group(
+            (pid for pid in placed if pid in members and not members[pid].anonymised),
+            placed.__getitem__,
+        )
+        rows_of = by_group(rows, lambda row: row.group)
         for group in group_ids:
-            names = [
-                members[pid].name
-                for pid, g in placed.items()
-                if g == group and pid in members and not members[pid].anonymised
-            ]
             columns.append(
                 {
                     "id": group,
                     "label": group_label(group),
-                    "members": names,
-                    "ideas": [_idea(r) for r in rows if r.group == group],
+                    "members": [members[pid].name for pid in named.get(group, ())],
+                    "ideas": [_idea(r) for r in rows_of.get(group, ())],
                 }
             )
         loose = [_idea(r) for r in rows if r.group not in group_ids]

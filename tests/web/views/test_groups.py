@@ -14,7 +14,7 @@ from facilitator.core.board_messages import FormGroups, Join, MoveParticipant, P
 from facilitator.core.commands import End, JumpTo, Start
 from facilitator.core.errors import Refusal
 from facilitator.core.workshop import Command, WorkshopState, decide, fold
-from facilitator.web.views.board import board_context, view_group
+from facilitator.web.views.board import board_context, by_group, view_group
 
 T0 = datetime(2026, 11, 23, 9, tzinfo=UTC)
 TITLE = Text(da="Fase", en="Phase")
@@ -131,3 +131,13 @@ def test_an_idea_posted_before_the_groups_joins_its_authors_group_when_they_form
     moved = play([("post", "anna"), ("form", "3"), ("move", "anna")])
     (again,) = moved.board.ideas.values()
     assert again.group == moved.board.group_of("first", "anna") != idea.group
+
+
+@given(st.lists(st.tuples(st.integers(0, 50), st.sampled_from([None, "g1", "g2", "g10"]))))
+def test_items_by_group_are_each_groups_items_in_their_order(
+    items: list[tuple[int, str | None]],
+) -> None:
+    grouped = by_group(items, lambda item: item[1])
+    assert set(grouped) == {group for _, group in items}
+    for group, mine in grouped.items():
+        assert mine == [item for item in items if item[1] == group]
