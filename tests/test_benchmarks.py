@@ -15,6 +15,14 @@ ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
 
 
+def skip_without_postgres_and_redis() -> None:
+    from tests.support import postgres_unreachable, redis_unreachable
+
+    reason = postgres_unreachable() or redis_unreachable()
+    if reason:
+        pytest.skip(reason)
+
+
 def test_the_fanout_benchmark_measures_every_server_and_loses_no_post() -> None:
     servers = ["baseline", "durable", "socket.io", "ours", "ours-pages"]
     if shutil.which("node") is None or shutil.which("npm") is None:
@@ -41,11 +49,7 @@ def test_the_fanout_benchmark_measures_every_server_and_loses_no_post() -> None:
 @pytest.mark.postgres
 @pytest.mark.redis
 def test_the_fanout_benchmark_measures_ours_on_postgresql_and_redis_beside_sqlite() -> None:
-    from tests.support import postgres_unreachable, redis_unreachable
-
-    reason = postgres_unreachable() or redis_unreachable()
-    if reason:
-        pytest.skip(reason)
+    skip_without_postgres_and_redis()
     sizes = ["--clients", "4", "--posts", "3", "--warmup", "1"]
     run = subprocess.run(
         [sys.executable, "benchmarks/fanout.py", *sizes, "--servers", "ours", "ours-pg"],
@@ -89,11 +93,7 @@ def test_the_workshops_benchmark_has_every_post_acknowledged_on_both_servers() -
 @pytest.mark.postgres
 @pytest.mark.redis
 def test_the_workers_benchmark_finds_presence_exact_and_every_post_once() -> None:
-    from tests.support import postgres_unreachable, redis_unreachable
-
-    reason = postgres_unreachable() or redis_unreachable()
-    if reason:
-        pytest.skip(reason)
+    skip_without_postgres_and_redis()
     sizes = ["--workers", "2", "--workshops", "2", "--people", "8", "--posts", "8"]
     run = subprocess.run(
         [sys.executable, "benchmarks/workers.py", *sizes],

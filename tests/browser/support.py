@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import httpx2 as httpx
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, ViewportSize
+from playwright.async_api import Browser, BrowserContext, Page, Route, ViewportSize
 
 from facilitator.agenda import Programme
 from facilitator.paths import ROOT
@@ -30,6 +32,26 @@ def chromium_missing() -> str | None:
 
 async def phone(browser: Browser) -> BrowserContext:
     return await browser.new_context(viewport=PHONE, locale="da-DK", has_touch=True)
+
+
+async def slow_phone(browser: Browser, viewport: ViewportSize = PHONE) -> BrowserContext:
+    """A phone whose scripts a test can hold back (``hold_script``): no service worker,
+    which would otherwise answer the page's requests itself."""
+    return await browser.new_context(viewport=viewport, locale="da-DK", service_workers="block")
+
+
+async def hold_script(page: Page, name: str) -> Callable[[], Awaitable[None]]:
+    """Hold back the page's request for static/``name`` (a slow phone: the page is there,
+    its deferred script is not). Returns ``release``, which lets it through once asked for."""
+    held: list[Route] = []
+    await page.route(re.compile(rf"/{re.escape(name)}\?"), lambda route: held.append(route))
+
+    async def release() -> None:
+        await until(lambda: held, f"the page never asked for {name}")
+        await held[0].continue_()
+        await page.unroute_all()
+
+    return release
 
 
 async def laptop(browser: Browser, width: int = 1366, height: int = 900) -> BrowserContext:

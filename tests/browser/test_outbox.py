@@ -23,7 +23,6 @@ from playwright.async_api import (
     Browser,
     BrowserContext,
     Page,
-    Route,
     ViewportSize,
     WebSocket,
     WebSocketRoute,
@@ -33,17 +32,18 @@ from playwright.async_api import (
 from facilitator.agenda import Programme
 from facilitator.paths import ROOT
 from tests.browser.support import (
-    PHONE,
     facilitate,
+    hold_script,
     join,
     kind_index,
     phone,
     screenshot,
     serious_violations,
+    slow_phone,
     token_of,
     view_of,
 )
-from tests.support import LiveServer, record_figures, until
+from tests.support import LiveServer, record_figures
 
 pytestmark = pytest.mark.browser
 
@@ -434,8 +434,7 @@ async def test_a_reflection_typed_before_the_pages_script_has_loaded_is_saved(
     browser: Browser, live_server: LiveServer, programme: Programme
 ) -> None:
     day1 = live_server.links[1]
-    # No service worker, so that the page's own request for its script can be held back.
-    context = await browser.new_context(viewport=PHONE, locale="da-DK", service_workers="block")
+    context = await slow_phone(browser)
     page = await context.new_page()
     await join(page, day1.participant, "Hurtige Hanne")
     await facilitate(
@@ -445,18 +444,15 @@ async def test_a_reflection_typed_before_the_pages_script_has_loaded_is_saved(
         {"type": "jump", "phase": kind_index(programme, "staff-day-1", "home_reflection")},
     )
     await expect(page.locator("#phase a.button")).to_be_visible()
-    held: list[Route] = []
-    await page.route(re.compile(r"/reflection\.js\?"), lambda route: held.append(route))
-    # A slow phone: the page is there, its script is not (deferred scripts hold back "load").
+    release = await hold_script(page, "reflection.js")
+    # Deferred scripts hold back "load": the page is there once it commits.
     await page.goto(
         page.url.split("/w/")[0] + f"/w/{day1.workshop_id}/reflection", wait_until="commit"
     )
     await page.locator("#reflection-text").fill("Skrevet før siden var helt klar.")
-    await until(lambda: held, "the page never asked for its script")
-    await held[0].continue_()
+    await release()
     status = page.locator("form.reflection .status")
     await expect(status).to_have_text(SAVED_AT)
-    await page.unroute_all()
     await page.reload()  # the server's text now
     await expect(page.locator("#reflection-text")).to_have_value("Skrevet før siden var helt klar.")
     await context.close()

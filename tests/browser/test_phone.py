@@ -6,12 +6,11 @@ its answer where they did it. Screenshots of every state land in test-output/scr
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, Route, expect
+from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from facilitator.agenda import Programme
 from tests.browser.language import foreign_words
@@ -19,9 +18,11 @@ from tests.browser.support import (
     SCREENSHOTS,
     SIZES,
     facilitate,
+    hold_script,
     join,
     phone,
     screenshot,
+    slow_phone,
     view_of,
     violations,
 )
@@ -841,9 +842,7 @@ async def test_the_accessibility_statement_in_both_languages_is_linked_from_ever
 async def test_a_poll_answer_chosen_before_the_pages_script_has_loaded_is_kept(
     browser: Browser, live_server: LiveServer, programme: Programme
 ) -> None:
-    context = await browser.new_context(
-        viewport=SIZES["phone-390"], locale="da-DK", service_workers="block"
-    )
+    context = await slow_phone(browser)
     page = await context.new_page()
     await join_in(page, live_server.links[DAY2].participant, "Hurtige Hans", "da")
     await facilitate(
@@ -854,14 +853,12 @@ async def test_a_poll_answer_chosen_before_the_pages_script_has_loaded_is_kept(
     )
     await expect(page.locator("#poll-form")).to_be_visible()
     # A slow phone: the page is there, its script is not; the person chooses meanwhile.
-    held: list[Route] = []
-    await page.route(re.compile(r"/phone\.js\?"), lambda route: held.append(route))
+    release = await hold_script(page, "phone.js")
     frames: list[str | bytes] = []
     page.on("websocket", lambda socket: socket.on("framereceived", lambda f: frames.append(f)))
     await page.reload(wait_until="commit")
     await page.locator("#poll-form input[value=one-door]").check()
-    await until(lambda: held, "the page never asked for its script")
-    await held[0].continue_()
+    await release()
     # The person's own answers arrive (none yet): the choice on the screen is theirs still.
     await until(lambda: any('"poll"' in str(frame) for frame in frames), "no answers arrived")
     await page.evaluate("new Promise((done) => requestAnimationFrame(() => done()))")
