@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Collection
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, meta, select_autoescape
@@ -51,6 +52,7 @@ class Renderer:
         context: dict[str, Any],
         language: str,
         reprs: dict[int, tuple[object, str]] | None = None,
+        leave_out: Collection[str] = (),
     ) -> str | None:
         """What a render of ``name`` depends on: the language and the ``repr`` of every
         context value it (or a template it includes or imports) names. Equal fingerprints
@@ -59,12 +61,16 @@ class Renderer:
         None: the template reaches one named at run time, so nobody can say.
 
         ``reprs`` remembers each value's repr by identity, for fingerprints of contexts that
-        share values no one changes meanwhile (it holds the values, so no id is reused)."""
+        share values no one changes meanwhile (it holds the values, so no id is reused).
+        ``leave_out``: names whose values the page works out for itself (a running
+        countdown's figure), so that a change in them alone keeps the render."""
         names = self.names(name)
         if names is None:
             return None
         parts = [language]
         for key in names:
+            if key in leave_out:
+                continue
             if key not in context:
                 parts.append(f"{key}!")
                 continue

@@ -29,6 +29,20 @@ def test_a_fingerprint_names_what_the_template_and_its_imports_use_and_nothing_e
     assert one != r.fingerprint("list.html", {"first": "a", "count": 1}, "da")  # missing
 
 
+def test_a_name_left_out_of_a_fingerprint_changes_it_no_more() -> None:
+    r = renderer()
+    one = r.fingerprint(
+        "list.html", {"first": "a", "count": 1, "shared": "s"}, "da", leave_out={"count"}
+    )
+    two = r.fingerprint(
+        "list.html", {"first": "a", "count": 2, "shared": "s"}, "da", leave_out={"count"}
+    )
+    assert one == two
+    assert one != r.fingerprint(
+        "list.html", {"first": "b", "count": 1, "shared": "s"}, "da", leave_out={"count"}
+    )
+
+
 def test_a_template_that_includes_one_named_at_run_time_has_no_fingerprint() -> None:
     assert renderer().fingerprint("dynamic.html", {"which": "list.html"}, "da") is None
 

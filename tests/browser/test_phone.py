@@ -866,3 +866,44 @@ async def test_a_poll_answer_chosen_before_the_pages_script_has_loaded_is_kept(
     await page.click("#poll-form button.primary")
     await expect(page.locator("#poll-form .mine-answer")).to_contain_text("Én fælles indgang")
     await context.close()
+
+
+# Every figure the phone's countdown shows, as the page paints it (a mutation observer runs
+# after the task that changed the page, before the next paint), with the moment and the
+# figure the deadline gives then.
+WATCH_COUNTDOWN = """addEventListener("DOMContentLoaded", () => {
+  window.countdown = [];
+  const seen = () => document.querySelectorAll("#phase .timer[data-deadline]").forEach((el) => {
+    const [m, s] = el.querySelector(".left").textContent.split(":").map(Number);
+    const truth = Math.round((Date.parse(el.dataset.deadline) - facilitator.serverNow()) / 1000);
+    window.countdown.push({shown: m * 60 + s, truth: Math.max(0, truth)});
+  });
+  new MutationObserver(seen).observe(document.body, {subtree: true, childList: true,
+    characterData: true, attributes: true});
+});"""
+
+
+async def test_a_phone_opened_after_the_last_render_counts_down_from_the_deadline_at_once(
+    browser: Browser, live_server: LiveServer, programme: Programme
+) -> None:
+    """While a countdown runs, the server keeps a phase fragment whose only change is its
+    figure (the page counts it), so a phone that joins seconds later is sent a figure some
+    seconds old: what it paints is the time left now, from the first paint on."""
+    day1 = live_server.links[DAY1]
+    await facilitate(live_server, DAY1, {"type": "start"})
+    first = await person(browser, day1.participant, "Anna", "da", 1)
+    await at(first, "phase-0")
+    await first.wait_for_timeout(3_000)  # the phase fragment the server has is 3 s old
+    context = await phone(browser)
+    await context.add_init_script(WATCH_COUNTDOWN)
+    late = await context.new_page()
+    await late.goto(f"{day1.participant}?lang=da")
+    await late.fill("#name", "Bo")
+    await late.select_option("#department", index=1)
+    await late.click("form button.primary")
+    await late.wait_for_url("**/me")
+    await at(late, "phase-0")
+    await late.wait_for_timeout(1_500)
+    shown = await late.evaluate("window.countdown")
+    assert shown, "the countdown never changed on the page"
+    assert all(abs(s["shown"] - s["truth"]) <= 1 for s in shown), shown

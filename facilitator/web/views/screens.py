@@ -261,7 +261,9 @@ def live_fragments(
 
     def kept(name: str, context: dict[str, Any]) -> str:
         """The fragment as last rendered while what it shows is unchanged, else anew."""
-        fingerprint = renderer.fingerprint(name, context, language, reprs)
+        fingerprint = renderer.fingerprint(
+            name, context, language, reprs, leave_out=counted_by_page(context)
+        )
         if fingerprint is None:
             return renderer.render(name, context, language)
         return room.remembered(
@@ -298,6 +300,17 @@ def live_fragments(
         return tuple(parts)
 
     return room.rendered(key, render, shows_presence=presence)
+
+
+# A running countdown's figure: the page counts it down to ``deadline`` (static/app.js, just
+# after every swap), so a kept fragment whose figure is some seconds old shows the same.
+COUNTED_BY_PAGE = frozenset({"time_left", "overrun"})
+
+
+def counted_by_page(context: Mapping[str, Any]) -> frozenset[str]:
+    """What a fragment's fingerprint may leave out in ``context``: the figures of a
+    countdown while it runs (paused, its figure is the server's and counts)."""
+    return COUNTED_BY_PAGE if context.get("deadline") else frozenset()
 
 
 def _fault(name: str, language: str) -> str:

@@ -10,19 +10,21 @@ from sqlalchemy import Engine
 from facilitator.agenda import Agenda, Role
 from facilitator.core.actors import FACILITATOR, Actor
 from facilitator.core.board_messages import FormGroups, Join, PostIdea
-from facilitator.core.commands import JumpTo, Start
+from facilitator.core.commands import JumpTo, Pause, Start
 from facilitator.live.memory_hub import MemoryHub
 from facilitator.live.room import Accepted, Room
 from facilitator.rendering import Renderer
 from facilitator.store import workshops
 from facilitator.store.db import session_scope
+from facilitator.store.tables import Workshop
 from facilitator.web.views import board, screens
 from tests.support import FakeClock
 
 
-async def test_every_groups_phones_share_one_role_context_and_one_whole_board_per_change(
-    engine: Engine, agenda: Agenda, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def _in_group_work(
+    engine: Engine, agenda: Agenda, clock: FakeClock
+) -> tuple[Room, Workshop, list[Actor]]:
+    """A room whose 18 people work in three groups of six, the phase's countdown running."""
     with session_scope(engine) as session:
         row = workshops.create_workshop(session, agenda=agenda, now=clock())
     room = Room.load(row.id, engine=engine, hub=MemoryHub(), clock=clock)
@@ -38,6 +40,25 @@ async def test_every_groups_phones_share_one_role_context_and_one_whole_board_pe
         # A join's client id is the new member's id (docs/api.md).
         client_id = actor.participant_id if isinstance(command, Join) else f"c{n}"
         assert isinstance(await room.submit(command, actor, client_id), Accepted)
+    return room, row, people
+
+
+def _every_phone(
+    renderer: Renderer, room: Room, row: Workshop, people: list[Actor], clock: FakeClock
+) -> dict[str, tuple[str, ...]]:
+    """Each person's phone fragments as the room stands now."""
+    return {
+        p.participant_id or "": screens.live_fragments(
+            renderer, room, row, p, "da", base_url="http://x", now=clock()
+        )
+        for p in people
+    }
+
+
+async def test_every_groups_phones_share_one_role_context_and_one_whole_board_per_change(
+    engine: Engine, agenda: Agenda, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    room, row, people = await _in_group_work(engine, agenda, clock)
     computed = {"role": 0, "board": 0}
 
     def counting(name: str, real: Any) -> Any:
@@ -52,12 +73,7 @@ async def test_every_groups_phones_share_one_role_context_and_one_whole_board_pe
     renderer = Renderer()
 
     def every_phone() -> dict[str, tuple[str, ...]]:
-        return {
-            p.participant_id or "": screens.live_fragments(
-                renderer, room, row, p, "da", base_url="http://x", now=clock()
-            )
-            for p in people
-        }
+        return _every_phone(renderer, room, row, people, clock)
 
     before = every_phone()
     groups = {board.view_group(room.state, room.agenda, p) for p in people}
@@ -76,3 +92,46 @@ async def test_every_groups_phones_share_one_role_context_and_one_whole_board_pe
         shows = any("Færre skemaer" in part for part in parts)
         assert shows == (person in mates), person  # on the boards of the poster's group only
         assert shows or before[person] == parts
+
+
+async def test_time_passing_alone_renders_no_phone_again_while_the_countdown_runs(
+    engine: Engine, agenda: Agenda, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page counts a running countdown down itself (static/app.js, after every swap):
+    an idea in one group, seconds later, leaves every other group's fragments as they were,
+    the same strings, not rendered again; paused, the figure is the server's and counts."""
+    room, row, people = await _in_group_work(engine, agenda, clock)
+    renderer = Renderer()
+    rendered: list[str] = []
+    real_render = renderer.render
+
+    def render(name: str, context: dict[str, Any], language: str) -> str:
+        rendered.append(name)
+        return real_render(name, context, language)
+
+    monkeypatch.setattr(renderer, "render", render)
+
+    def every_phone() -> dict[str, tuple[str, ...]]:
+        return _every_phone(renderer, room, row, people, clock)
+
+    before = every_phone()
+    poster = people[0]
+    others = [p for p in people if board.view_group(room.state, room.agenda, p)
+              != board.view_group(room.state, room.agenda, poster)]  # fmt: skip
+    clock.advance(7)
+    await room.submit(PostIdea(text="Færre skemaer"), poster, "idea")
+    rendered.clear()
+    after = every_phone()
+    assert rendered == ["fragments/board.html"]  # the poster's group's board, once
+    for person in others:
+        pid = person.participant_id or ""
+        assert all(a is b for a, b in zip(after[pid], before[pid], strict=True)), pid
+    assert 'data-deadline="2026' in after[others[0].participant_id or ""][0]
+
+    assert isinstance(await room.submit(Pause(), FACILITATOR, "pause"), Accepted)
+    paused = every_phone()[others[0].participant_id or ""][0]
+    left = round(room.state.machine.time_left(clock()))
+    assert f'data-left="{left}"' in paused and 'data-deadline=""' in paused
+    clock.advance(60)
+    await room.submit(PostIdea(text="Endnu en"), poster, "idea2")
+    assert every_phone()[others[0].participant_id or ""][0] == paused  # paused: no time passes
