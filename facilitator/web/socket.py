@@ -189,7 +189,7 @@ class ClientSocket:
         if changed:  # sockets with the same view and the same page before send one message
             self.outbox.put(self.room.alike(("page", changed), lambda: _text("".join(changed))))
         # The page applies the last ``mine`` it has after every swap: only a changed one goes.
-        mine = personal_message(room.state, room.agenda, self.actor)
+        mine = personal_message(room, self.actor)
         if mine is not None:
             text = json.dumps(mine, ensure_ascii=False)
             if text != self.sent_mine:

@@ -7,7 +7,7 @@ role, never for one person, and what is personal (my votes, my ideas) travels se
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -198,11 +198,14 @@ def _group_order(group: str) -> tuple[int, str]:
     return (int(digits) if digits else 0, group)
 
 
-def personal(state: WorkshopState, agenda: Agenda, viewer: Actor) -> dict[str, Any]:
-    """What only this person sees: their votes and their own ideas (sent as JSON)."""
+def personal(
+    state: WorkshopState, agenda: Agenda, viewer: Actor, own: Sequence[Idea]
+) -> dict[str, Any]:
+    """What only this person sees: their votes and their own ideas (``own``: the ideas they
+    wrote, in the board's order; sent as JSON)."""
     phase = state.current_phase(agenda)
     pid = viewer.participant_id
-    mine = [i.id for i in state.board.ideas.values() if pid is not None and i.author == pid]
+    mine = [idea.id for idea in own]
     result: dict[str, Any] = {"type": "mine", "ideas": mine, "votes": {}, "left": None}
     if isinstance(phase, VotePhase) and pid is not None:
         result["votes"] = dict(state.board.votes_of(phase.key, pid))

@@ -11,6 +11,7 @@ my commitments in a private individual phase) travels in the ``mine`` message th
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from facilitator.agenda import (
@@ -29,9 +30,11 @@ from facilitator.agenda import (
 from facilitator.core import board_rules as rules
 from facilitator.core import visibility
 from facilitator.core.actors import Actor
+from facilitator.core.board import Idea
 from facilitator.core.machine import Status
 from facilitator.core.poll_state import results as poll_results
 from facilitator.core.pulse_results import measurement_result
+from facilitator.core.questions_state import PlenumQuestion
 from facilitator.core.workshop import WorkshopState
 from facilitator.web.views.board import personal as board_personal
 
@@ -266,31 +269,60 @@ def _pulse(
 # --- what is one person's own ------------------------------------------------------------
 
 
-def personal(state: WorkshopState, agenda: Agenda, viewer: Actor) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Owned:
+    """Each person's own things in one state, found in one pass over it: after a change,
+    every person's ``mine`` then costs what is theirs, not the whole board again."""
+
+    ideas: Mapping[str, list[Idea]]  # author → the ideas they wrote, in the board's order
+    asked: Mapping[str, list[PlenumQuestion]]  # asker → their questions, in the order asked
+    upvoted: Mapping[str, list[PlenumQuestion]]  # upvoter → the questions they upvoted
+    reactions: Mapping[str, dict[str, list[str]]]  # person → entry → their reactions
+
+    @classmethod
+    def of(cls, state: WorkshopState) -> Owned:
+        ideas: dict[str, list[Idea]] = {}
+        for idea in state.board.ideas.values():
+            ideas.setdefault(idea.author, []).append(idea)
+        asked: dict[str, list[PlenumQuestion]] = {}
+        upvoted: dict[str, list[PlenumQuestion]] = {}
+        for question in state.questions.questions.values():
+            asked.setdefault(question.by, []).append(question)
+            for person in question.upvoters:
+                upvoted.setdefault(person, []).append(question)
+        reactions: dict[str, dict[str, list[str]]] = {}
+        for entry, given in state.catalogue.reactions.items():
+            for reaction, people in given.items():
+                for person in people:
+                    reactions.setdefault(person, {}).setdefault(entry, []).append(reaction)
+        return cls(ideas, asked, upvoted, reactions)
+
+
+def personal(
+    state: WorkshopState, agenda: Agenda, viewer: Actor, owned: Owned | None = None
+) -> dict[str, Any]:
     """The ``mine`` message: the board's (my votes and my ideas, ``board.personal``) and what
-    else is mine in the current phase. Sent to this person's sockets only."""
-    result = board_personal(state, agenda, viewer)
+    else is mine in the current phase. Sent to this person's sockets only. ``owned``: the
+    state's ``Owned``, where the caller shares one between people."""
+    owned = owned or Owned.of(state)
     pid = viewer.participant_id
+    own = owned.ideas.get(pid, []) if pid is not None else []
+    result = board_personal(state, agenda, viewer, own)
     if pid is None:
         return result
     phase = state.current_phase(agenda)
-    catalogue = state.catalogue
     result["reactions"] = {
-        entry: sorted(reaction for reaction, people in given.items() if pid in people)
-        for entry, given in catalogue.reactions.items()
-        if any(pid in people for people in given.values())
+        entry: sorted(given) for entry, given in owned.reactions.get(pid, {}).items()
     }
     sight = visibility.of(viewer)
     plenum = phase.key if isinstance(phase, PlenumPhase) else None
-    asked = [q for q in state.questions.questions.values() if q.by == pid and q.phase == plenum]
+    asked = [q for q in owned.asked.get(pid, []) if q.phase == plenum]
     result["questions"] = [q.id for q in asked]
     result["waiting"] = [
         {"id": q.id, "text": q.text} for q in asked if not q.approved and not q.hidden
     ]
     result["upvoted"] = [
-        q.id
-        for q in state.questions.questions.values()
-        if q.phase == plenum and pid in q.upvoters and sight.question(q)
+        q.id for q in owned.upvoted.get(pid, []) if q.phase == plenum and sight.question(q)
     ]
     if isinstance(phase, PollPhase):
         mine = state.polls.of(phase.key).get(pid)
@@ -306,10 +338,7 @@ def personal(state: WorkshopState, agenda: Agenda, viewer: Actor) -> dict[str, A
         assert isinstance(phase, IndividualPhase)
         result["own"] = [
             {"id": idea.id, "text": idea.text, "anonymous": idea.anonymous}
-            for idea in state.board.ideas.values()
-            if idea.author == pid
-            and idea.board == phase.board
-            and idea.merged_into is None
-            and not idea.hidden
+            for idea in own
+            if idea.board == phase.board and idea.merged_into is None and not idea.hidden
         ]
     return result

@@ -350,7 +350,10 @@ def _shared_reflections(scene: Scene, actor: Actor, group: str | None) -> list[d
     ]
 
 
-def personal_message(state: WorkshopState, agenda: Agenda, actor: Actor) -> dict[str, Any] | None:
+def personal_message(room: Room, actor: Actor) -> dict[str, Any] | None:
+    """The person's ``mine`` as the room stands now (None for who is nobody in particular);
+    each person's own things are found in one pass per change, shared by every socket."""
     if actor.participant_id is None:
         return None
-    return phone.personal(state, agenda, actor)
+    owned = room.rendered("owned", lambda: phone.Owned.of(room.state))
+    return phone.personal(room.state, room.agenda, actor, owned)

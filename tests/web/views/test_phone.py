@@ -33,6 +33,7 @@ class Workshop:
         self.agenda = agenda
         self.state = WorkshopState.initial([p.minutes for p in agenda.phases])
         self.now = T0
+        self._owned: tuple[WorkshopState, phone.Owned] | None = None
 
     def do(self, actor: Actor, **command: Any) -> None:
         self.now += timedelta(seconds=5)
@@ -68,7 +69,10 @@ class Workshop:
         return phone.phone_context(self.state, self.agenda, role, language, **kw)
 
     def mine(self, actor: Actor) -> dict[str, Any]:
-        return phone.personal(self.state, self.agenda, actor)
+        # As the room does: one ``Owned`` per state, shared by everyone's ``mine``.
+        if self._owned is None or self._owned[0] is not self.state:
+            self._owned = (self.state, phone.Owned.of(self.state))
+        return phone.personal(self.state, self.agenda, actor, self._owned[1])
 
 
 @pytest.fixture
