@@ -448,6 +448,18 @@ async def test_staff_day_two_poll_and_leader_panel_on_the_wall(
 
 
 PAGE = re.compile(r"(\d+)\D+(\d+)")
+# How the wall split its lists into pages (for a failure's message): per list, its height,
+# pages and the page of each item; the region's density and the moment the page took.
+LAYOUT = """() => ({now: facilitator.serverNow(), lists: [...document.querySelectorAll(
+  "#projector [data-page-list]")].map((l) => ({h: l.clientHeight, pages: l.dataset.pages,
+  items: [...l.children].map((i) => i.dataset.page + ":"
+    + (i.textContent.match(/\\((\\d+)\\)/) || [])[1]
+    + (i.classList.contains("off-page") ? "" : "*")).join(" ")})),
+  density: [...document.querySelectorAll("#projector [data-fit]")].map((r) => r.className),
+  boxes: [...document.querySelectorAll("body, main, #projector, #projector > *, .wall-head,"
+    + " .wall-head *, .wall-body, .wall-body > *, .column > *")]
+    .map((e) => e.tagName + "." + e.className + "="
+      + Math.round(e.getBoundingClientRect().height)).join(" | ")})"""
 SHOWN = """() => [...document.querySelectorAll("#projector .wall .idea")]
     .filter((el) => { const b = el.getBoundingClientRect(); return b.width && b.height; })
     .map((el) => {
@@ -483,20 +495,28 @@ async def test_beyond_what_fits_the_wall_pages_calmly_and_a_morph_keeps_the_page
     # every one shown inside the screen.
     cycle = 12_000 * count
     start = (int(datetime.now().timestamp() * 1000) // cycle + 2) * cycle + 6_000
-    seen: set[str] = set()
     first: set[str] = set()  # what the first page shows
-    for page in range(count):
-        moment = datetime.fromtimestamp((start + page * 12_000) / 1000)
-        await da.clock.set_system_time(moment)
+    log: list[dict[str, Any]] = []  # how each page was laid out, for a failure's message
+
+    async def visit(page: int, at: int) -> set[str]:
+        """The wall at page ``page`` of the cycle that starts at ``at``: what it shows."""
+        await da.clock.set_system_time(datetime.fromtimestamp((at + page * 12_000) / 1000))
         await expect(indicator).to_have_text(f"Side {page + 1} af {count}")
         shown = await da.evaluate(SHOWN)
         assert shown and all(item["inside"] for item in shown), shown
-        seen |= {item["text"] for item in shown}
-        first = first or {item["text"] for item in shown}
+        log.append({"page": page, "shown": len(shown), "layout": await da.evaluate(LAYOUT)})
+        return {item["text"] for item in shown}
+
+    seen: set[str] = set()
+    for page in range(count):
+        shown = await visit(page, start)
+        seen |= shown
+        first = first or shown
         if page == 1:
             await screenshots(da, "wall-paging-da", ("wall", "wall-720"))
             await da.set_viewport_size(SIZES["wall"])
             # The start of the same page's 12 s: time enough for a morph within them.
+            moment = datetime.fromtimestamp((start + page * 12_000) / 1000)
             await da.clock.set_system_time(moment - timedelta(seconds=5))
             await expect(indicator).to_have_text(f"Side {page + 1} af {count}")
             # A new idea arrives (a morph): the wall stays on the page it shows.
@@ -508,7 +528,15 @@ async def test_beyond_what_fits_the_wall_pages_calmly_and_a_morph_keeps_the_page
             # Not back on the first page; what was shown is shown still (an item at the foot
             # of a column may move to the next page if the column's room changed by a pixel).
             assert not after & first and len(before - after) <= 2, (before - after, after & first)
-    assert seen >= set(texts[:-1]) and len(seen) >= len(texts) - 1, set(texts) - seen
+    # A wall whose room changed during the cycle (the lists' height: seen under a loaded
+    # machine, 719 px on the first page, 806 on the next) paged that cycle by two layouts;
+    # the next cycle, in one layout, shows every idea. The heights are in the message.
+    heights = {tuple(lst["h"] for lst in entry["layout"]["lists"]) for entry in log}
+    if len(heights) > 1:
+        again = start + 2 * cycle
+        seen = set().union(*[await visit(page, again) for page in range(count)])
+    missing = sorted(set(texts) - seen)
+    assert seen >= set(texts[:-1]) and len(seen) >= len(texts) - 1, json.dumps([missing, log])
     record("paging-110-ideas", {"pages": count, "seen": len(seen)})
     await da.wait_for_timeout(800)  # a page that has just turned fades in for 0.6 s
     assert await violations(da) == []
