@@ -458,8 +458,9 @@ LAYOUT = """() => ({now: facilitator.serverNow(), lists: [...document.querySelec
   density: [...document.querySelectorAll("#projector [data-fit]")].map((r) => r.className),
   boxes: [...document.querySelectorAll("body, main, #projector, #projector > *, .wall-head,"
     + " .wall-head *, .wall-body, .wall-body > *, .column > *")]
-    .map((e) => e.tagName + "." + e.className + "="
-      + Math.round(e.getBoundingClientRect().height)).join(" | ")})"""
+    .map((e) => e.tagName + "." + e.className + "=" + Math.round(e.getBoundingClientRect().width)
+      + "x" + Math.round(e.getBoundingClientRect().height)
+      + (/^(H1|TIME)$/.test(e.tagName) ? " " + JSON.stringify(e.textContent) : "")).join(" | ")})"""
 SHOWN = """() => [...document.querySelectorAll("#projector .wall .idea")]
     .filter((el) => { const b = el.getBoundingClientRect(); return b.width && b.height; })
     .map((el) => {
