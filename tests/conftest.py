@@ -3,12 +3,11 @@ a live server. The helpers they use are in tests/support.py."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine
 
 from facilitator.agenda import Agenda, Programme
 from facilitator.agenda.files import DEFAULT_PROGRAMME, load_programme
@@ -20,12 +19,11 @@ from facilitator.store.programmes import create_programme
 
 # Re-exported for the modules that still import it from here; import it from tests.support.
 from tests.support import (
-    POSTGRES,
     FakeClock,
     LiveServer,
     ServerSetup,
     free_port,
-    postgres_unreachable,
+    fresh_postgres_schema,
     serving,
 )
 
@@ -38,19 +36,8 @@ def clock() -> FakeClock:
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A URL into a fresh schema of the `test` database, dropped afterwards."""
-    reason = postgres_unreachable()  # asked on first use only, then remembered
-    if reason:
-        pytest.skip(reason)
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with fresh_postgres_schema() as url:
+        yield url
 
 
 @pytest.fixture

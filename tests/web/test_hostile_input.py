@@ -18,7 +18,6 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +28,7 @@ import httpx2 as httpx
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy import Engine, select, text
 from sqlmodel import SQLModel
 from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
@@ -49,7 +48,7 @@ from facilitator.web.app import create_app
 from facilitator.web.commands import decode
 from facilitator.web.errors import EdgeError
 from facilitator.web.views.screens import FRAGMENT_IDS, FRAGMENTS
-from tests.support import POSTGRES, free_port, healthy, postgres_unreachable, until_blocking
+from tests.support import free_port, fresh_postgres_schema, healthy, until_blocking
 
 pytestmark = pytest.mark.slow
 
@@ -138,19 +137,8 @@ def database(name: str, tmp: Path) -> Iterator[str]:
     if name == "sqlite":
         yield f"sqlite:///{tmp}/facilitator.db"
         return
-    reason = postgres_unreachable()
-    if reason:
-        pytest.skip(reason)
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with fresh_postgres_schema() as url:
+        yield url
 
 
 def prepared(url: str) -> tuple[Engine, list[WorkshopLinks]]:
