@@ -514,6 +514,7 @@ async def test_beyond_what_fits_the_wall_pages_calmly_and_a_morph_keeps_the_page
         seen |= shown
         first = first or shown
         if page == 1:
+            await da.wait_for_timeout(800)  # the turned page's 0.6 s fade-in, not its middle
             await screenshots(da, "wall-paging-da", ("wall", "wall-720"))
             await da.set_viewport_size(SIZES["wall"])
             # The start of the same page's 12 s: time enough for a morph within them.
