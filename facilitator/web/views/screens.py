@@ -72,29 +72,6 @@ def qr_svg(url: str, scalable: bool = False) -> str:
     return svg
 
 
-def people_context(scene: Scene) -> dict[str, Any]:
-    state = scene.state
-    phase = state.current_phase(scene.agenda)
-    groups = dict(state.board.groups.get(phase.key, {})) if phase else {}
-    members = [
-        {
-            "id": m.id,
-            "name": m.name,
-            "department": m.department,
-            "role": m.role,
-            "online": m.id in scene.online,
-            "group": groups.get(m.id),
-        }
-        for m in state.board.members.values()
-    ]
-    return {
-        "members": members,
-        "group_ids": sorted(set(groups.values()), key=lambda g: (len(g), g)),
-        "phase_kind": phase.kind.value if phase else None,
-        "online_count": sum(1 for m in members if m["online"]),
-    }
-
-
 def screen_context(
     scene: Scene,
     row: Workshop,
@@ -121,7 +98,6 @@ def screen_context(
     if actor.role in (Role.FACILITATOR, Role.PROJECTOR):
         context["join_url"] = join_url(base_url, row)
         context["qr"] = qr_svg(context["join_url"])
-        context |= people_context(scene)
         # Planned clock times and how late the day runs (views/schedule.py gives its shape).
         context["schedule"] = schedule(
             scene.agenda, scene.state.machine, starts_at=row.starts_at, now=now, language=language
