@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from typing import Any
 
+import orjson
 from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -159,7 +159,7 @@ class ClientSocket:
     # --- out ---------------------------------------------------------------------------
 
     def send(self, message: dict[str, Any] | str) -> None:
-        text = message if isinstance(message, str) else json.dumps(message, ensure_ascii=False)
+        text = message if isinstance(message, str) else _json(message)
         self.outbox.put(_text(text))
 
     def stop(self) -> None:
@@ -191,7 +191,7 @@ class ClientSocket:
         # The page applies the last ``mine`` it has after every swap: only a changed one goes.
         mine = personal_message(room, self.actor)
         if mine is not None:
-            text = json.dumps(mine, ensure_ascii=False)
+            text = _json(mine)
             if text != self.sent_mine:
                 self.sent_mine = text
                 self.send(text)
@@ -224,9 +224,7 @@ class ClientSocket:
         # Redaction reads the room's state now, so the cache is keyed by that state too.
         def encode() -> Message:
             redacted = protocol.redact(event, self.actor, self.room.state)
-            return _text(
-                json.dumps({"type": "event", "seq": seq, "event": redacted}, ensure_ascii=False)
-            )
+            return _text(_json({"type": "event", "seq": seq, "event": redacted}))
 
         return self.room.encoded((seq, protocol.audience(event, self.actor)), encode)
 
@@ -358,6 +356,12 @@ class ClientSocket:
             "code": code,
             "error": i18n.gettext(self.language, msgid),
         }
+
+
+def _json(message: dict[str, Any]) -> str:
+    """A message as JSON text: orjson, a tenth of ``json.dumps``'s time, and that is paid per
+    socket for each person's own part (``mine``) after every change."""
+    return orjson.dumps(message, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def _text(text: str) -> Message:

@@ -19,7 +19,7 @@ from tests.support import JsonClient, LiveServer, server_seq, settle, sound, unt
 
 pytestmark = pytest.mark.slow
 
-PONG = json.dumps({"type": "pong"})
+PONG = '{"type":"pong"}'  # as the server writes it (compact JSON)
 
 
 async def join(server: LiveServer, code: str, name: str, department: str) -> dict[str, Any]:
