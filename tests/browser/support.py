@@ -164,7 +164,8 @@ async def view_of(server: LiveServer, link: int) -> dict[str, Any]:
     await client.connect()
     try:
         await until(lambda: client.snapshots > 0, "no snapshot")
-        snapshot = next(json.loads(r) for r in client.raw if '"type": "snapshot"' in r)
+        messages = (json.loads(r) for r in client.raw if r.startswith("{"))
+        snapshot = next(m for m in messages if m["type"] == "snapshot")
     finally:
         await client.drop()
     view: dict[str, Any] = snapshot["view"]
