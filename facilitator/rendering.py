@@ -38,6 +38,12 @@ def make_environment() -> Environment:
     return env
 
 
+# A fingerprint: the language, then per name the value's repr (None: left out; ``_ABSENT``:
+# not in the context), a tuple rather than one joined string so that no repr is copied.
+Fingerprint = tuple[str | None, ...]
+_ABSENT = "\x00absent"  # no repr is this: a repr never holds a NUL unescaped
+
+
 class Renderer:
     def __init__(self, env: Environment | None = None) -> None:
         self.env = env or make_environment()
@@ -53,36 +59,39 @@ class Renderer:
         language: str,
         reprs: dict[int, tuple[object, str]] | None = None,
         leave_out: Collection[str] = (),
-    ) -> str | None:
+    ) -> Fingerprint | None:
         """What a render of ``name`` depends on: the language and the ``repr`` of every
-        context value it (or a template it includes or imports) names. Equal fingerprints
-        give equal output, so a caller may keep one render for as long as its fingerprint
-        holds (a value whose ``repr`` is not its content only makes the fingerprint differ).
-        None: the template reaches one named at run time, so nobody can say.
+        context value it (or a template it includes or imports) names, in the order of
+        ``names(name)``. Equal fingerprints give equal output, so a caller may keep one
+        render for as long as its fingerprint holds (a value whose ``repr`` is not its
+        content only makes the fingerprint differ). None: the template reaches one named at
+        run time, so nobody can say.
 
         ``reprs`` remembers each value's repr by identity, for fingerprints of contexts that
-        share values no one changes meanwhile (it holds the values, so no id is reused).
-        ``leave_out``: names whose values the page works out for itself (a running
-        countdown's figure), so that a change in them alone keeps the render."""
+        share values no one changes meanwhile (it holds the values, so no id is reused); the
+        fingerprint holds those very strings, so twenty groups' fingerprints of one state
+        share their memory and compare by identity where they agree. ``leave_out``: names
+        whose values the page works out for itself (a running countdown's figure), so that a
+        change in them alone keeps the render."""
         names = self.names(name)
         if names is None:
             return None
-        parts = [language]
+        parts: list[str | None] = [language]
         for key in names:
             if key in leave_out:
+                parts.append(None)
                 continue
-            if key not in context:
-                parts.append(f"{key}!")
-                continue
-            value = context[key]
-            if reprs is None:
-                parts.append(f"{key}={value!r}")
-                continue
-            known = reprs.get(id(value))
-            if known is None:
-                known = reprs[id(value)] = (value, repr(value))
-            parts.append(f"{key}={known[1]}")
-        return "\x00".join(parts)
+            value = context.get(key, _ABSENT)
+            if value is _ABSENT:
+                parts.append(_ABSENT)
+            elif reprs is None:
+                parts.append(repr(value))
+            else:
+                known = reprs.get(id(value))
+                if known is None:
+                    known = reprs[id(value)] = (value, repr(value))
+                parts.append(known[1])
+        return tuple(parts)
 
     @functools.cache  # noqa: B019 - one renderer per app, templates read once
     def names(self, name: str) -> tuple[str, ...] | None:

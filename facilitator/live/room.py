@@ -103,7 +103,7 @@ class Room:
         # Rendered views by key, valid for one (seq, presence) state: one rendering per
         # distinct view, the same bytes for every socket that shares it.
         self._views: dict[Hashable, tuple[tuple[int, int], object]] = {}
-        self._kept: dict[Hashable, tuple[str, str]] = {}  # key → (fingerprint, html)
+        self._kept: dict[Hashable, tuple[Hashable, str]] = {}  # key → (fingerprint, html)
         self._encoded: dict[tuple[int, Hashable], object] = {}
         self._passing: dict[Hashable, object] | None = None  # while telling the sockets
         self.presence = Presence()  # who is online, in this process and the others
@@ -180,7 +180,7 @@ class Room:
         self._views[key] = (version, html)
         return html
 
-    def remembered(self, key: Hashable, fingerprint: str, render: Callable[[], str]) -> str:
+    def remembered(self, key: Hashable, fingerprint: Hashable, render: Callable[[], str]) -> str:
         """One render per ``key`` kept for as long as its ``fingerprint`` (what the render
         depends on) stays the same, whatever changed elsewhere in the room."""
         kept = self._kept.get(key)
