@@ -43,6 +43,7 @@ from facilitator.core.workshop import WorkshopState
 from facilitator.exports import period_label
 from facilitator.web.views.board import IdeaRow, board_context, by_group
 from facilitator.web.views.catalogue import VERDICT_LABELS
+from facilitator.web.views.wall_columns import column_html
 
 WALL_VIEWER = Actor(Role.PROJECTOR)
 _LOCALES = {"da": "da_DK", "en": "en_GB"}  # as i18n formats dates and times
@@ -103,7 +104,7 @@ def wall_context(
         else:
             earlier = _earlier(state, agenda, key, board.get("earlier_ideas", ()))
             wall["board"] = _board(state, agenda, phase, rows, key, earlier)
-    return {"wall": wall}
+    return {"wall": wall, "wall_column": column_html}
 
 
 def _revealed_vote(state: WorkshopState, agenda: Agenda, board: str) -> VotePhase | None:

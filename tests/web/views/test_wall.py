@@ -14,6 +14,7 @@ from facilitator.core.catalogue_messages import ImportedEntry
 from facilitator.core.errors import Refusal
 from facilitator.core.workshop import COMMANDS, Sources, WorkshopState, decide, fold
 from facilitator.rendering import Renderer
+from facilitator.web.views import wall_columns
 from facilitator.web.views.wall import density, flow_columns, group_label, signed, wall_context
 
 T0 = datetime(2026, 11, 23, 9, tzinfo=UTC)
@@ -144,13 +145,19 @@ def test_a_plenum_names_its_speakers_and_shows_only_what_the_room_may_see(day1: 
     assert "by" not in str(plenum) and "p00" not in str(plenum)  # askers are never shown
 
 
-def test_forty_ideas_in_four_groups_become_four_named_columns_and_one_without(
-    day1: Agenda,
-) -> None:
+def _in_four_groups(day1: Agenda) -> tuple[Play, list[Actor]]:
+    """Twenty people in group work, placed in four groups."""
     play = Play(day1)
     people = play.join(20)
     play.jump("needs-and-offers")
     play.do({"type": "form_groups", "seed": 1})
+    return play, people
+
+
+def test_forty_ideas_in_four_groups_become_four_named_columns_and_one_without(
+    day1: Agenda,
+) -> None:
+    play, people = _in_four_groups(day1)
     late = play.join(1, "leader")[0]  # joined after the groups were formed: in none
     for n, person in enumerate(people * 2):
         play.do({"type": "post_idea", "text": f"Idé {n}"}, person)
@@ -166,6 +173,24 @@ def test_forty_ideas_in_four_groups_become_four_named_columns_and_one_without(
     shown = [i["id"] for c in columns for i in c["ideas"]]
     assert len(shown) == len(set(shown)) == 40 and hidden not in shown
     assert board["count"] == 40 and board["density"] == 4
+
+
+def test_an_idea_in_one_group_renders_that_groups_column_and_keeps_the_others(
+    day1: Agenda,
+) -> None:
+    play, people = _in_four_groups(day1)
+    for n, person in enumerate(people):
+        play.do({"type": "post_idea", "text": f"Idé {n}"}, person)
+    wall_columns.clear()
+    before = _render(RENDERER, play, "da")
+    assert len(wall_columns._columns) == 4  # one piece per group's column
+    play.do({"type": "post_idea", "text": "Én <indgang> mere"}, people[0])
+    after = _render(RENDERER, play, "da")
+    assert len(wall_columns._columns) == 5  # the poster's group's column, rendered anew
+    assert "Én &lt;indgang&gt; mere" in after and "Én &lt;indgang&gt;" not in before
+    assert _render(RENDERER, play, "en") != after and len(wall_columns._columns) == 9
+    wall_columns.clear()
+    assert _render(RENDERER, play, "da") == after  # kept pieces are what a fresh render makes
 
 
 def test_without_groups_the_ideas_share_columns_by_their_number(day2: Agenda) -> None:

@@ -1,0 +1,34 @@
+"""The wall's columns, each rendered once per content and kept (``views.pieces``): an idea
+posted in one group re-renders that group's column, not the wall's two hundred."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+from typing import Any
+
+import jinja2
+from jinja2.runtime import Context
+from markupsafe import Markup
+
+from facilitator.web.views.pieces import Pieces
+
+LIMIT = 4_000  # columns kept; a column is a few kilobytes at most
+_columns = Pieces("fragments/wall_column.html", LIMIT)
+
+
+def column_key(column: Mapping[str, Any], layout: str) -> Hashable:
+    """All that a column shows (``wall._board`` makes its dict), and the board's layout."""
+    ideas = tuple((i["id"], i["text"], i["theme"], i.get("votes")) for i in column["ideas"])
+    earlier = bool(column.get("earlier"))
+    return (layout, column["label"], earlier, tuple(column["members"]), ideas)
+
+
+@jinja2.pass_context
+def column_html(context: Context, column: Mapping[str, Any], layout: str) -> Markup:
+    """The column's HTML, kept or rendered now (called from fragments/wall_board.html)."""
+    key = column_key(column, layout)
+    return _columns.html(context, key, lambda: {"column": column, "layout": layout})
+
+
+def clear() -> None:
+    _columns.clear()
