@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Collection
+from collections.abc import Collection, Hashable
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, meta, select_autoescape
@@ -40,7 +40,8 @@ def make_environment() -> Environment:
 
 # A fingerprint: the language, then per name the value's repr (None: left out; ``_ABSENT``:
 # not in the context), a tuple rather than one joined string so that no repr is copied.
-Fingerprint = tuple[str | None, ...]
+# A layered one (``layered_fingerprint``) starts with the shared layer's fingerprint instead.
+Fingerprint = tuple[object, ...]
 _ABSENT = "\x00absent"  # no repr is this: a repr never holds a NUL unescaped
 
 
@@ -84,13 +85,36 @@ class Renderer:
             value = context.get(key, _ABSENT)
             if value is _ABSENT:
                 parts.append(_ABSENT)
-            elif reprs is None:
-                parts.append(repr(value))
             else:
-                known = reprs.get(id(value))
-                if known is None:
-                    known = reprs[id(value)] = (value, repr(value))
-                parts.append(known[1])
+                parts.append(repr(value) if reprs is None else _repr_of(value, reprs))
+        return tuple(parts)
+
+    def layered_fingerprint(
+        self,
+        name: str,
+        shared: dict[str, Any],
+        own: dict[str, Any],
+        language: str,
+        reprs: dict[int, tuple[object, str]],
+        memo: dict[Hashable, tuple[object, Fingerprint | None]],
+        leave_out: Collection[str] = (),
+    ) -> Fingerprint | None:
+        """``fingerprint`` of ``shared | own`` for many contexts that share one ``shared``
+        object (twenty groups' views of one state): the shared layer's part is computed once
+        per set of ``own``'s names and kept in ``memo`` (with ``shared`` itself, so that its
+        identity names it), and then each context costs the look-up of its own names."""
+        names = self.names(name)
+        if names is None:
+            return None
+        key = (name, id(shared), frozenset(own), frozenset(leave_out))
+        found = memo.get(key)
+        if found is None:
+            base = self.fingerprint(name, shared, language, reprs, {*leave_out, *own})
+            found = memo[key] = (shared, base)
+        parts: list[object] = [found[1]]
+        for key_name in names:
+            if key_name in own and key_name not in leave_out:
+                parts.append(_repr_of(own[key_name], reprs))
         return tuple(parts)
 
     @functools.cache  # noqa: B019 - one renderer per app, templates read once
@@ -112,3 +136,11 @@ class Renderer:
                 return None
             todo += [t for t in reached if t]
         return tuple(sorted(found))
+
+
+def _repr_of(value: object, reprs: dict[int, tuple[object, str]]) -> str:
+    """``repr(value)``, once per value that ``reprs`` holds."""
+    known = reprs.get(id(value))
+    if known is None:
+        known = reprs[id(value)] = (value, repr(value))
+    return known[1]

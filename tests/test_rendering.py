@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 from jinja2 import DictLoader, Environment
 
-from facilitator.rendering import Renderer
+from facilitator.rendering import Fingerprint, Renderer
 
 TEMPLATES = {
     "list.html": '{% import "macros.html" as m with context %}{{ m.item(first) }} {{ count }}',
@@ -80,3 +82,23 @@ def test_fingerprints_that_share_values_take_each_shared_values_repr_once() -> N
         for n in range(20)
     ]
     assert fingerprints == plain  # the same fingerprints as without the memo
+
+
+def test_a_layered_fingerprint_looks_at_the_shared_layer_once_and_tells_what_changed() -> None:
+    r = renderer()
+    reprs: dict[int, tuple[object, str]] = {}
+    memo: dict[Hashable, tuple[object, Fingerprint | None]] = {}
+    shared = {"count": Counted("3"), "shared": Counted("board"), "first": "never shown"}
+
+    def layered(own: dict[str, object], under: dict[str, object] = shared) -> object:
+        return r.layered_fingerprint("list.html", under, own, "da", reprs, memo)
+
+    groups = [layered({"first": f"g{n}", "unused": n}) for n in range(20)]
+    assert shared["count"].asked == shared["shared"].asked == 1  # type: ignore[attr-defined]
+    assert len(set(groups)) == 20  # each group's own value counts
+    assert layered({"first": "g0", "unused": "other"}) == groups[0]  # a name no template uses
+    assert layered({"first": "g0"}) == groups[0]
+    changed = shared | {"shared": "another board"}  # the next state's shared layer
+    assert layered({"first": "g0"}, changed) != groups[0]
+    # The own layer's value is the one that counts, as in ``shared | own``.
+    assert layered({"first": "g0"}, shared | {"first": "g1"}) == groups[0]

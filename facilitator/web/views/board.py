@@ -78,9 +78,14 @@ def board_context(
     whole = whole or whole_board(state, agenda, viewer)
     if group is None:
         return dict(whole.context)
+    return whole.context | group_board(whole, group)
+
+
+def group_board(whole: WholeBoard, group: str) -> dict[str, Any]:
+    """What narrows ``whole`` to one group's board: the keys of its context that differ."""
     shown = whole.rows_of(group)
     placed = whole.placed_groups
-    return whole.context | {
+    return {
         "ideas": shown,
         "groups": placed or sorted({r.group for r in shown if r.group}, key=_group_order),
         "ungrouped": bool(placed) and any(r.group is None for r in shown),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Hashable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -24,11 +24,17 @@ from facilitator.core import visibility
 from facilitator.core.actors import Actor
 from facilitator.core.workshop import WorkshopState
 from facilitator.live.room import Room
-from facilitator.rendering import Renderer
+from facilitator.rendering import Fingerprint, Renderer
 from facilitator.store.tables import Workshop
 from facilitator.web.views import phone
 from facilitator.web.views.agenda import console_context
-from facilitator.web.views.board import WholeBoard, board_context, view_group, whole_board
+from facilitator.web.views.board import (
+    WholeBoard,
+    board_context,
+    group_board,
+    view_group,
+    whole_board,
+)
 from facilitator.web.views.catalogue import catalogue_context
 from facilitator.web.views.console import console_view
 from facilitator.web.views.schedule import schedule
@@ -84,29 +90,47 @@ def screen_context(
 ) -> dict[str, Any]:
     """Everything a page or fragment of this role needs (no personal data). ``common`` is
     ``role_context`` for this scene, role and language, if the caller has it already."""
+    shared, own = screen_layers(
+        scene, row, actor, language, base_url=base_url, now=now, common=common
+    )
+    return shared | own
+
+
+def screen_layers(
+    scene: Scene,
+    row: Workshop,
+    actor: Actor,
+    language: str,
+    *,
+    base_url: str,
+    now: datetime,
+    common: RoleContext | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``screen_context`` as ``(shared, own)``, the context being ``shared | own``:
+    ``shared`` is ``common.shared``, the same object for every group of the role, and
+    ``own`` holds what this view alone shows (its group's board, its group's reflections;
+    the console's and the wall's parts). Twenty groups then differ by their ``own`` only."""
     group = view_group(scene.state, scene.agenda, actor)
     common = common or role_context(scene, row, actor, language, base_url=base_url, now=now)
-    context = dict(common.before)
-    context |= board_context(scene.state, scene.agenda, actor, group, common.board)
-    context["role"] = actor.role.value
-    context["shared_reflections"] = _shared_reflections(scene, actor, group)
-    context |= common.after
-    if actor.role in phone.PHONE_ROLES and context["private_board"]:
-        # Each sees only their own commitments (``mine``).
-        context["ideas"] = []
-        context["earlier_ideas"] = []
+    shared = common.shared
+    own: dict[str, Any] = {} if group is None else group_board(common.board, group)
+    own["shared_reflections"] = _shared_reflections(scene, actor, group)
+    for key in own.keys() & common.after.keys():
+        del own[key]  # the role's parts after the board win, as they always did
+    if actor.role in phone.PHONE_ROLES and shared["private_board"]:
+        own["ideas"] = []  # each sees only their own commitments (``mine``)
     if actor.role in (Role.FACILITATOR, Role.PROJECTOR):
-        context["join_url"] = join_url(base_url, row)
-        context["qr"] = qr_svg(context["join_url"])
+        own["join_url"] = join_url(base_url, row)
+        own["qr"] = qr_svg(own["join_url"])
         # Planned clock times and how late the day runs (views/schedule.py gives its shape).
-        context["schedule"] = schedule(
+        own["schedule"] = schedule(
             scene.agenda, scene.state.machine, starts_at=row.starts_at, now=now, language=language
         )
     if actor.role is Role.FACILITATOR:
-        context |= console_view(scene, row, context, language, base_url)
+        own |= console_view(scene, row, shared | own, language, base_url)
     if actor.role is Role.PROJECTOR:
-        context["qr"] = qr_svg(context["join_url"], scalable=True)
-        context |= wall_context(
+        own["qr"] = qr_svg(own["join_url"], scalable=True)
+        own |= wall_context(
             scene.state,
             scene.agenda,
             language,
@@ -114,18 +138,19 @@ def screen_context(
             departments_of(scene, language),
             board=board_context(scene.state, scene.agenda, actor, None, common.board),
         )
-    return context
+    return shared, own
 
 
 @dataclasses.dataclass(frozen=True)
 class RoleContext:
     """What a screen of one role shows whatever its group: the parts merged before the
-    group's board and after it (so a key in both reads as it always did), and the board
-    with every group on it."""
+    group's board and after it (so a key in both reads as it always did), the board with
+    every group on it, and all of it merged (``shared``), for every group's view."""
 
     before: dict[str, Any]
     after: dict[str, Any]
     board: WholeBoard
+    shared: dict[str, Any]
 
 
 def role_context(
@@ -154,7 +179,11 @@ def role_context(
             titles=scene.workshop_titles,
             workshop_key=row.key,
         )
-    return RoleContext(before, after, whole_board(scene.state, scene.agenda, actor))
+    board = whole_board(scene.state, scene.agenda, actor)
+    shared = before | board.context | {"role": actor.role.value} | after
+    if actor.role in phone.PHONE_ROLES and shared["private_board"]:
+        shared["earlier_ideas"] = []  # each sees only their own commitments (``mine``)
+    return RoleContext(before, after, board, shared)
 
 
 def departments_of(scene: Scene, language: str) -> dict[str, str]:
@@ -235,17 +264,23 @@ def live_fragments(
         ("reprs", actor.role, language), dict, shows_presence=presence
     )
 
-    def kept(name: str, context: dict[str, Any]) -> str:
+    # The shared layer's part of each fingerprint, computed once per state for all groups.
+    shared_parts: dict[Hashable, tuple[object, Fingerprint | None]] = room.rendered(
+        ("shared fingerprints", actor.role, language), dict, shows_presence=presence
+    )
+
+    def kept(name: str, shared: dict[str, Any], own: dict[str, Any]) -> str:
         """The fragment as last rendered while what it shows is unchanged, else anew."""
-        fingerprint = renderer.fingerprint(
-            name, context, language, reprs, leave_out=counted_by_page(context)
+        leave_out = counted_by_page(own if "deadline" in own else shared)
+        fingerprint = renderer.layered_fingerprint(
+            name, shared, own, language, reprs, shared_parts, leave_out
         )
         if fingerprint is None:
-            return renderer.render(name, context, language)
+            return renderer.render(name, shared | own, language)
         return room.remembered(
             (name, actor.role, group, language),
             fingerprint,
-            lambda: renderer.render(name, context, language),
+            lambda: renderer.render(name, shared | own, language),
         )
 
     def render() -> tuple[str, ...]:
@@ -257,18 +292,20 @@ def live_fragments(
                 lambda: role_context(scene, row, actor, language, base_url=base_url, now=now),
                 shows_presence=presence,
             )
-            context = screen_context(
+            shared, own = screen_layers(
                 scene, row, actor, language, base_url=base_url, now=now, common=common
             )
         except Exception as exc:
             _log_fault(row.id, "the screen's context", exc)
             return tuple(_fault(name, language) for name in names)
+        context: dict[str, Any] | None = None  # merged once, if a fragment is rendered whole
         parts = []
         for name in names:
             try:
                 if name in KEPT:
-                    parts.append(kept(name, context))
+                    parts.append(kept(name, shared, own))
                 else:
+                    context = context or shared | own
                     parts.append(renderer.render(name, context, language))
             except Exception as exc:
                 _log_fault(row.id, name, exc)
