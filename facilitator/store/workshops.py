@@ -11,9 +11,10 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, bindparam, delete, event, insert, update
+from sqlalchemy.orm import QueryableAttribute, defer
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
@@ -95,6 +96,15 @@ def create_workshop(
 
 def get_workshop(session: Session, *, workshop_id: str) -> Workshop | None:
     return session.get(Workshop, workshop_id)
+
+
+def get_workshop_head(session: Session, *, workshop_id: str) -> Workshop | None:
+    """The workshop's row without its agenda snapshot: what an open socket keeps (the room
+    holds the agenda). The snapshot, parsed, was 28 KB per socket; read after the session
+    it raises instead of loading (the attribute is deferred)."""
+    agenda = cast("QueryableAttribute[Any]", Workshop.agenda)  # a column, as SQLAlchemy sees it
+    query = select(Workshop).where(Workshop.id == workshop_id).options(defer(agenda))
+    return session.exec(query).first()
 
 
 def workshop_by_join_code(session: Session, *, code: str) -> Workshop | None:

@@ -96,7 +96,7 @@ def _authenticate(
     if not is_id(workshop_id):  # no lookup for what no workshop's id looks like
         return CLOSE_NOT_FOUND
     with session_scope(app.engine) as session:
-        row = workshops.get_workshop(session, workshop_id=workshop_id)
+        row = workshops.get_workshop_head(session, workshop_id=workshop_id)
         if row is None:
             return CLOSE_NOT_FOUND
         actor = actor_for(websocket, session, row)

@@ -7,6 +7,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData, inspect
+from sqlalchemy.orm.exc import DetachedInstanceError
 from sqlmodel import SQLModel, select
 
 from facilitator.agenda import Agenda
@@ -111,6 +112,26 @@ def test_a_new_workshop_restores_to_the_lobby_with_the_agenda_snapshot(
         assert loaded is not None
         assert workshops.agenda_of(loaded) == agenda
         assert workshops.workshop_by_join_code(session, code=row.join_code.lower()) == loaded
+
+
+def test_a_workshops_head_has_every_column_but_the_agenda_which_it_never_loads(
+    engine: Engine, agenda: Agenda, clock: FakeClock
+) -> None:
+    with session_scope(engine) as session:
+        row = workshops.create_workshop(session, agenda=agenda, now=clock())
+    with session_scope(engine) as session:
+        head = workshops.get_workshop_head(session, workshop_id=row.id)
+        assert head is not None
+        assert "agenda" not in head.__dict__  # deferred: not parsed, not kept
+        assert (head.key, head.join_code, head.facilitator_token) == (
+            row.key,
+            row.join_code,
+            row.facilitator_token,
+        )
+    with pytest.raises(DetachedInstanceError):
+        _ = head.agenda  # read after the session: loud, never an empty agenda
+    with session_scope(engine) as session:
+        assert workshops.get_workshop_head(session, workshop_id="0" * 32) is None
 
 
 def test_a_recorded_change_restores_to_exactly_the_same_state(
