@@ -146,6 +146,8 @@ class Probe:
             self.closed = f"closed by the server: code {sock.close_code}"
         except ConnectionClosed as exc:
             self.closed = f"connection lost: code {exc.rcvd.code if exc.rcvd else 'none'}"
+            if exc.sent is not None:  # this client closed it (a frame over max_size: 1009)
+                self.closed += f"; the client sent {exc.sent.code}: {exc.sent.reason}"
         finally:
             if self.ready is not None and not self.ready.done():
                 self.ready.set_exception(ConnectionError(self.closed or "connection ended"))
