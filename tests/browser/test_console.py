@@ -60,6 +60,17 @@ async def join_people(server: LiveServer, workshop: int, count: int) -> list[str
     return tokens
 
 
+async def in_groups(server: LiveServer, programme: Programme) -> None:
+    """Day 1 under way in its first group work, the people who joined placed in groups."""
+    await facilitate(
+        server,
+        DAY1,
+        {"type": "start"},
+        {"type": "jump", "phase": phase(programme, DAY1, "needs-and-offers")},
+        {"type": "form_groups", "seed": 7},
+    )
+
+
 async def status_of(server: LiveServer, workshop: int) -> dict[str, Any]:
     link = server.links[workshop]
     async with httpx.AsyncClient(base_url=server.base) as http:
@@ -392,13 +403,7 @@ async def test_the_preview_shows_what_a_participant_of_a_group_sees(
     browser: Browser, live_server: LiveServer, programme: Programme
 ) -> None:
     tokens = await join_people(live_server, DAY1, 8)
-    await facilitate(
-        live_server,
-        DAY1,
-        {"type": "start"},
-        {"type": "jump", "phase": phase(programme, DAY1, "needs-and-offers")},
-        {"type": "form_groups", "seed": 7},
-    )
+    await in_groups(live_server, programme)
     for n, token in enumerate(tokens):
         await send(live_server, DAY1, token, {"type": "post_idea", "text": f"Idé fra nummer {n}"})
     view = await view_of(live_server, DAY1)
@@ -433,6 +438,35 @@ async def test_the_preview_shows_what_a_participant_of_a_group_sees(
     )
     assert refused.status == 403
     assert script_errors(page) == []
+
+
+async def test_among_many_groups_a_person_is_moved_by_typing_their_new_group(
+    browser: Browser, live_server: LiveServer, programme: Programme
+) -> None:
+    await join_people(live_server, DAY1, 70)
+    await in_groups(live_server, programme)
+    for lang in ("da", "en"):
+        page = await console(browser, live_server, lang=lang)
+        await page.click("#console-tabs a[data-tab=people]")
+        first = page.locator("#people tr.person").first
+        field = first.locator("input[list=group-choices]")
+        groups = await page.eval_on_selector_all(
+            "#group-choices option", "options => options.map(o => o.value)"
+        )
+        assert len(groups) > 12 and await page.locator("#people select").count() == 0
+        if lang == "da":
+            before = await field.input_value()
+            after = next(g for g in groups if g != before)
+            await field.fill(after)
+            await first.locator("button", has_text="Flyt").click()
+            await expect(first.locator("input[list=group-choices]")).to_have_value(after)
+            moved = await view_of(live_server, DAY1)
+            name = (await first.locator(".name").inner_text()).strip()
+            person = next(m["id"] for m in moved["members"] if m["name"] == name)
+            assert moved["groups"]["needs-and-offers"][person] == after
+        assert await violations(page) == []
+        await screenshots(page, f"console-people-many-groups-{lang}", ("laptop", "wall"))
+        assert script_errors(page) == []
 
 
 # --- plenum, poll and pulse from the console ---------------------------------------------------

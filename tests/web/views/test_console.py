@@ -53,7 +53,7 @@ from facilitator.web.views.console import (
     pulse_view,
     stage_mode,
 )
-from facilitator.web.views.screens import Scene
+from facilitator.web.views.screens import Scene, screen_context
 
 T0 = datetime(2026, 11, 23, 9, tzinfo=UTC)
 DEPARTMENTS = {
@@ -201,6 +201,32 @@ def test_people_show_their_department_by_name_their_group_and_who_speaks(day: Da
     assert [p.name for p in people["speakers"]] == ["Bo"]
     assert next(p for p in people["people"] if p.id == "bo").department == "Plan og Byg"
     assert people["names_speakers"] and people["group_ids"] == []
+
+
+def test_beyond_twelve_groups_one_list_of_groups_serves_the_whole_people_table(
+    day: Day,
+) -> None:
+    renderer = Renderer()
+
+    def people_table() -> tuple[str, dict[str, Any]]:
+        context = screen_context(
+            day.scene(), ROW, FACILITATOR, "da", base_url="http://laptop", now=T0
+        )
+        return renderer.render("fragments/people.html", context, "da"), context
+
+    day.go("needs-and-offers")
+    day.do(FormGroups(seed=1))
+    few, context = people_table()
+    assert len(context["group_ids"]) <= 12 and few.count("<select") == len(PEOPLE)
+    for n in range(76):
+        day.do(Join(name=f"Deltager {n}", department="miljo"), f"p{n:02}", f"p{n:02}")
+    day.do(FormGroups(seed=2))
+    many, context = people_table()
+    groups = len(context["group_ids"])
+    assert groups > 12 and "<select" not in many
+    assert many.count("<option") == groups  # one list, not one per person
+    assert many.count('list="group-choices"') == len(PEOPLE) + 76
+    assert 'id="move-p00" name="group" list="group-choices" value="g' in many
 
 
 def test_the_plenums_questions_come_by_upvotes_hidden_last_anonymous_to_everyone(
