@@ -87,7 +87,7 @@ def group_board(whole: WholeBoard, group: str) -> dict[str, Any]:
     placed = whole.placed_groups
     return {
         "ideas": shown,
-        "groups": placed or sorted({r.group for r in shown if r.group}, key=_group_order),
+        "groups": placed or sorted({r.group for r in shown if r.group}, key=group_order),
         "ungrouped": bool(placed) and any(r.group is None for r in shown),
         "my_group": group,
     }
@@ -150,7 +150,7 @@ def whole_board(state: WorkshopState, agenda: Agenda, viewer: Actor) -> WholeBoa
         return [_row(board, i, sight, tally, tuple(parts.get(i.id, ()))) for i in chosen]
 
     placed = board.groups.get(phase.key, {}) if isinstance(phase, GroupWorkPhase) else {}
-    groups = sorted(set(placed.values()), key=_group_order)
+    groups = sorted(set(placed.values()), key=group_order)
     placed_members = by_group((pid for pid in placed if pid in board.members), placed.__getitem__)
     members = {g: [board.members[pid].name for pid in placed_members.get(g, ())] for g in groups}
     shown = rows(ideas)
@@ -158,7 +158,7 @@ def whole_board(state: WorkshopState, agenda: Agenda, viewer: Actor) -> WholeBoa
         "board_key": key,
         "ideas": shown,
         "earlier_ideas": rows(earlier),
-        "groups": groups or sorted({r.group for r in shown if r.group}, key=_group_order),
+        "groups": groups or sorted({r.group for r in shown if r.group}, key=group_order),
         "group_members": members,  # group → its members' names, for the wall's columns
         "ungrouped": bool(groups) and any(r.group is None for r in shown),
         "themes": [] if key is None else list(board.themes_of(key)),
@@ -204,7 +204,8 @@ def by_group(items: Iterable[T], group_of: Callable[[T], str | None]) -> dict[st
     return found
 
 
-def _group_order(group: str) -> tuple[int, str]:
+def group_order(group: str) -> tuple[int, str]:
+    """Groups in their number's order (g2 before g10), the one order every screen uses."""
     digits = "".join(ch for ch in group if ch.isdigit())
     return (int(digits) if digits else 0, group)
 

@@ -10,8 +10,7 @@ by its row (``views.cards``) and a change re-renders only what it changed.
 
 from __future__ import annotations
 
-import zlib
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -26,7 +25,6 @@ from facilitator.agenda import (
     PollPhase,
     PulsePhase,
     Role,
-    Text,
     VotePhase,
 )
 from facilitator.core import visibility
@@ -38,24 +36,18 @@ from facilitator.core.pulse_results import measurement_result
 from facilitator.core.workshop import WorkshopState
 from facilitator.i18n import N_
 from facilitator.store.tables import Workshop
-from facilitator.web.views.board import IdeaRow, board_context, by_group
+from facilitator.web.views.board import IdeaRow, board_context
 from facilitator.web.views.cards import card_html
+from facilitator.web.views.people import Scene as PeopleScene
+from facilitator.web.views.people import people_view
 
 SIGHT = visibility.of(FACILITATOR)
 
 
-class Scene(Protocol):
+class Scene(PeopleScene, Protocol):
     """What the room holds at one moment (``screens.Scene``; named here, not imported, so
     that the screens may build on this module)."""
 
-    @property
-    def state(self) -> WorkshopState: ...
-    @property
-    def agenda(self) -> Agenda: ...
-    @property
-    def online(self) -> Collection[str]: ...
-    @property
-    def departments(self) -> Mapping[str, Mapping[str, str]]: ...
     @property
     def shared_reflections(self) -> Mapping[str, str]: ...
 
@@ -210,81 +202,6 @@ def _card(
         earlier=earlier,
         readonly=ended,
     )
-
-
-# --- the people -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Person:
-    id: str
-    name: str
-    department: str  # the department's name in the page's language ("" for none)
-    role: str  # participant | leader | guest
-    joined_as: str  # the role they joined with
-    online: bool
-    group: str | None
-    speaker: bool  # named as a speaker of the plenum under way
-    anonymised: bool
-
-
-def department_names(departments: Mapping[str, Mapping[str, str]], language: str) -> dict[str, str]:
-    """Department key → its name in ``language`` (the Scene keeps both languages)."""
-    return {key: Text.model_validate(name).get(language) for key, name in departments.items()}
-
-
-GROUPS_IN_A_SELECT = 12
-
-
-def people_view(scene: Scene, language: str) -> dict[str, Any]:
-    state = scene.state
-    phase = state.current_phase(scene.agenda)
-    groups = dict(state.board.groups.get(phase.key, {})) if phase else {}
-    speakers = set(state.board.speakers.get(phase.key, ())) if phase else set()
-    names = department_names(scene.departments, language)
-    people = tuple(
-        Person(
-            id=m.id,
-            name=m.name,
-            department=names.get(m.department, m.department),
-            role=m.role,
-            joined_as=m.original_role,
-            online=m.id in scene.online,
-            group=groups.get(m.id),
-            speaker=m.id in speakers,
-            anonymised=m.anonymised,
-        )
-        for m in state.board.members.values()
-    )
-    group_ids = sorted(set(groups.values()), key=_group_order)
-    grouped = by_group(people, lambda person: person.group)
-    return {
-        "people": people,
-        "people_online": sum(1 for p in people if p.online),
-        "group_ids": group_ids,
-        "grouped": {g: tuple(grouped.get(g, ())) for g in group_ids},
-        "ungrouped": tuple(grouped.get(None, ())),
-        "names_speakers": isinstance(phase, PlenumPhase),
-        "forms_groups": isinstance(phase, GroupWorkPhase),
-        # Each placed person's move: a <select> of the groups while they are few; beyond,
-        # one list of the groups for the whole table (a select per row was people × groups:
-        # 31.8 MB for 2,000 people in 400 groups, 1.75 MB at 500 people in groups of five).
-        "groups_in_a_select": len(group_ids) <= GROUPS_IN_A_SELECT,
-        "groups_seed": groups_seed(phase.key if phase else "", groups),
-        "speakers": tuple(p for p in people if p.speaker),
-    }
-
-
-def groups_seed(phase: str, groups: Mapping[str, str]) -> int:
-    """The seed "Form groups" sends: the same as long as the groups stay as they are (so the
-    console's bytes do not change with every render), another once they were formed anew."""
-    placed = ",".join(f"{person}={group}" for person, group in sorted(groups.items()))
-    return zlib.crc32(f"{phase}|{placed}".encode()) % 99_999 + 1
-
-
-def _group_order(group: str) -> tuple[int, str]:
-    digits = "".join(ch for ch in group if ch.isdigit())
-    return (int(digits) if digits else 0, group)
 
 
 # --- plenum, poll and pulse -------------------------------------------------------------------

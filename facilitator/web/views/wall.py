@@ -41,7 +41,7 @@ from facilitator.core.pulse_results import measurement_result
 from facilitator.core.visibility import WALL
 from facilitator.core.workshop import WorkshopState
 from facilitator.exports import period_label
-from facilitator.web.views.board import IdeaRow, board_context, by_group
+from facilitator.web.views.board import IdeaRow, board_context, by_group, group_order
 from facilitator.web.views.catalogue import VERDICT_LABELS
 from facilitator.web.views.wall_columns import column_html
 
@@ -185,7 +185,7 @@ def _board(
     (their groups were an earlier phase's, so no column of this phase's groups is theirs)."""
     placed = _grouping(state, agenda, phase, board)
     members = state.board.members
-    group_ids = sorted(set(placed.values()) | {r.group for r in rows if r.group}, key=_order)
+    group_ids = sorted(set(placed.values()) | {r.group for r in rows if r.group}, key=group_order)
     columns: list[dict[str, Any]] = []
     if group_ids:
         named = by_group(
@@ -280,11 +280,6 @@ def group_label(group: str) -> str:
     """``g3`` → ``3`` (the template says "Group 3"); another id as it is, upper-cased."""
     found = re.fullmatch(r"g(\d+)", group)
     return found[1] if found else group.upper()
-
-
-def _order(group: str) -> tuple[int, str]:
-    digits = "".join(ch for ch in group if ch.isdigit())
-    return (int(digits) if digits else 0, group)
 
 
 def flow_columns(ideas: int) -> int:

@@ -46,13 +46,13 @@ from facilitator.web.views.console import (
     board_view,
     console_view,
     links_of,
-    people_view,
     plenum_view,
     poll_view,
     preview_context,
     pulse_view,
     stage_mode,
 )
+from facilitator.web.views.people import people_view
 from facilitator.web.views.screens import Scene, screen_context
 
 T0 = datetime(2026, 11, 23, 9, tzinfo=UTC)
