@@ -99,6 +99,8 @@ _SHARED = (
 
 def _known(value: str | None) -> str | None:
     """``"EN"``, ``"en-GB"`` or ``"en_US"`` → ``"en"``; None for anything we do not offer."""
+    if value in LANGUAGES:
+        return value  # the usual case, asked on every render: no parsing
     if not value:
         return None
     primary = re.split(r"[-_]", value.strip().lower(), maxsplit=1)[0]
