@@ -1,7 +1,10 @@
-"""The console's cards, each rendered once per row and kept (``views.pieces``): a change
-re-renders only the cards it changed, and a board of 800 ideas costs what its changed cards
-cost. A card's HTML depends on its row (``console.Card``, frozen), the workshop (its command
-address) and the language, and on nothing else.
+"""The console's board in kept pieces (``views.pieces``): each card rendered once per row,
+and each theme's section once per content. A change re-renders only the cards it changed and
+the sections they are in, so a board of 800 ideas costs what its changed pieces cost.
+
+A card's HTML depends on its row (``console.Card``, frozen), the workshop (its command
+address) and the language, and on nothing else; a section's on its ``console.Section``
+(which holds its cards), whether the board is read-only, the workshop and the language.
 """
 
 from __future__ import annotations
@@ -13,16 +16,41 @@ from markupsafe import Markup
 from facilitator.web.views.pieces import Pieces
 
 LIMIT = 20_000  # cards kept; a card is about a kilobyte
+SECTIONS = 2_000  # sections kept; one per theme and board state that is still shown
 _cards = Pieces("fragments/console_card.html", LIMIT)
+_sections = Pieces("fragments/console_section.html", SECTIONS)
 
 
 @jinja2.pass_context
 def card_html(context: Context, card: object) -> Markup:
     """The card's HTML, from the cache or rendered now (called from the templates)."""
-    workshop = str(context["workshop"].id)
+    workshop = _workshop_id(context)
     return _cards.html(context, (card, workshop), lambda: {"card": card, "workshop_id": workshop})
 
 
+@jinja2.pass_context
+def section_html(context: Context, section: object, readonly: bool) -> Markup:
+    """The section's HTML with its cards, kept or rendered now (fragments/moderation.html)."""
+    workshop = _workshop_id(context)
+    return _sections.html(
+        context,
+        (section, readonly, workshop),
+        lambda: {
+            "section": section,
+            "readonly": readonly,
+            "workshop_id": workshop,
+            "card_html": card_html,
+        },
+    )
+
+
+def _workshop_id(context: Context) -> str:
+    """The workshop's id: a screen's context holds its row, a kept piece's only the id."""
+    known = context.get("workshop_id")
+    return str(known) if known is not None else str(context["workshop"].id)
+
+
 def clear() -> None:
-    """Forget every card (a benchmark's cold start; tests)."""
+    """Forget every card and section (a benchmark's cold start; tests)."""
     _cards.clear()
+    _sections.clear()

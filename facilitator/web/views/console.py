@@ -37,7 +37,7 @@ from facilitator.core.workshop import WorkshopState
 from facilitator.i18n import N_
 from facilitator.store.tables import Workshop
 from facilitator.web.views.board import IdeaRow, board_context
-from facilitator.web.views.cards import card_html
+from facilitator.web.views.cards import card_html, section_html
 from facilitator.web.views.people import Scene as PeopleScene
 from facilitator.web.views.people import people_view
 
@@ -428,6 +428,7 @@ def console_view(
         ),
         "preview_roles": (Role.PARTICIPANT.value, Role.LEADER.value, Role.PROJECTOR.value),
         "card_html": card_html,
+        "section_html": section_html,
     }
     context |= people_view(scene, language)
     return context

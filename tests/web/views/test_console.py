@@ -342,6 +342,28 @@ def test_the_console_context_has_the_board_people_and_links(day: Day) -> None:
     assert context["next_phase"]["minutes"] > 0 and context["ideas_total"] == 1
 
 
+def test_a_post_renders_the_section_it_lands_in_and_keeps_the_other_sections(day: Day) -> None:
+    cards.clear()
+    renderer = Renderer()
+    day.go("needs-and-offers")
+    access = day.do(CreateTheme(name="Adgang"))
+    day.do(AssignTheme(idea=day.do(PostIdea(text="Én dør ind"), "anna"), theme=access))
+
+    def moderation() -> str:
+        context = screen_context(
+            day.scene(), ROW, FACILITATOR, "da", base_url="http://laptop", now=T0
+        )
+        return renderer.render("fragments/moderation.html", context, "da")
+
+    before = moderation()
+    assert len(cards._sections) == 2  # no theme (empty), and Adgang
+    day.do(PostIdea(text="Ring tilbage"), "bo")
+    after = moderation()
+    assert len(cards._sections) == 3  # only the section without a theme was rendered again
+    assert "Ring tilbage" in after and after.count("Én dør ind") == before.count("Én dør ind")
+    assert 'id="section-none"' in after and f'id="section-{access}"' in after
+
+
 def test_a_card_is_rendered_once_per_row_and_again_when_it_changes() -> None:
     cards.clear()
     renderer = Renderer()
