@@ -19,6 +19,7 @@ from facilitator.core.board import BoardState, Idea
 from facilitator.core.machine import Status
 from facilitator.core.visibility import Sight
 from facilitator.core.workshop import WorkshopState
+from facilitator.web.views.memo import Memo
 
 T = TypeVar("T")
 
@@ -149,10 +150,9 @@ def whole_board(state: WorkshopState, agenda: Agenda, viewer: Actor) -> WholeBoa
     def rows(chosen: list[Idea]) -> list[IdeaRow]:
         return [_row(board, i, sight, tally, tuple(parts.get(i.id, ()))) for i in chosen]
 
-    placed = board.groups.get(phase.key, {}) if isinstance(phase, GroupWorkPhase) else {}
-    groups = sorted(set(placed.values()), key=group_order)
-    placed_members = by_group((pid for pid in placed if pid in board.members), placed.__getitem__)
-    members = {g: [board.members[pid].name for pid in placed_members.get(g, ())] for g in groups}
+    groups, members = _members.get(
+        None, (board.groups, board.members, phase), lambda: _group_members(board, phase)
+    )
     shown = rows(ideas)
     context = {
         "board_key": key,
@@ -169,6 +169,22 @@ def whole_board(state: WorkshopState, agenda: Agenda, viewer: Actor) -> WholeBoa
         "ended": ended,
     }
     return WholeBoard(context, groups, by_group(shown, lambda row: row.group))
+
+
+# The groups and their members' names: made again when people or groups change, not per idea.
+_members: Memo[tuple[list[str], dict[str, list[str]]]] = Memo(256)
+
+
+def _group_members(
+    board: BoardState, phase: Phase | None
+) -> tuple[list[str], dict[str, list[str]]]:
+    """The groups the phase placed people in, in order, and each group's members' names."""
+    placed = board.groups.get(phase.key, {}) if isinstance(phase, GroupWorkPhase) else {}
+    groups = sorted(set(placed.values()), key=group_order)
+    placed_members = by_group((pid for pid in placed if pid in board.members), placed.__getitem__)
+    return groups, {
+        g: [board.members[pid].name for pid in placed_members.get(g, ())] for g in groups
+    }
 
 
 def _row(

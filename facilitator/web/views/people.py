@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from facilitator.agenda import Agenda, GroupWorkPhase, PlenumPhase, Text
 from facilitator.core.workshop import WorkshopState
 from facilitator.web.views.board import by_group, group_order
+from facilitator.web.views.memo import Memo
 
 
 class Scene(Protocol):
@@ -48,7 +49,20 @@ def department_names(departments: Mapping[str, Mapping[str, str]], language: str
 GROUPS_IN_A_SELECT = 12
 
 
+_people: Memo[dict[str, Any]] = Memo(256)  # per workshop and language, one state or more
+
+
 def people_view(scene: Scene, language: str) -> dict[str, Any]:
+    """The people table as the scene stands; made again only when someone came, went,
+    changed or moved, or the phase changed (``views.memo``): not for every idea."""
+    state = scene.state
+    board = state.board
+    phase = state.current_phase(scene.agenda)
+    inputs = (board.members, board.groups, board.speakers, phase, scene.departments, scene.online)
+    return dict(_people.get(language, inputs, lambda: _people_view(scene, language)))
+
+
+def _people_view(scene: Scene, language: str) -> dict[str, Any]:
     state = scene.state
     phase = state.current_phase(scene.agenda)
     groups = dict(state.board.groups.get(phase.key, {})) if phase else {}

@@ -8,7 +8,6 @@ recently used out first) and shared by the rooms of this process.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -16,30 +15,26 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from facilitator import i18n
+from facilitator.web.views.memo import Memo
 
 
 class Pieces:
     """The rendered pieces of one template, by key."""
 
     def __init__(self, template: str, limit: int) -> None:
-        self.template, self.limit = template, limit
-        self._kept: OrderedDict[tuple[Hashable, str], Markup] = OrderedDict()
+        self.template = template
+        self._kept: Memo[Markup] = Memo(limit)
 
     def html(self, context: Context, key: Hashable, values: Callable[[], dict[str, Any]]) -> Markup:
         """The piece for ``key`` in the render's language, kept or rendered now from
         ``values()`` (which must show nothing that ``key`` does not hold)."""
         language = str(context["lang"])
-        full = (key, language)
-        found = self._kept.get(full)
-        if found is not None:
-            self._kept.move_to_end(full)
-            return found
-        template = context.environment.get_template(self.template)
-        html = Markup(template.render({**i18n.render_context(language), **values()}))
-        self._kept[full] = html
-        if len(self._kept) > self.limit:
-            self._kept.popitem(last=False)
-        return html
+
+        def render() -> Markup:
+            template = context.environment.get_template(self.template)
+            return Markup(template.render({**i18n.render_context(language), **values()}))
+
+        return self._kept.get((key, language), (), render)
 
     def clear(self) -> None:
         self._kept.clear()

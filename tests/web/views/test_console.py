@@ -203,6 +203,19 @@ def test_people_show_their_department_by_name_their_group_and_who_speaks(day: Da
     assert people["names_speakers"] and people["group_ids"] == []
 
 
+def test_the_people_rows_are_made_again_when_people_change_not_for_every_idea(day: Day) -> None:
+    day.go("needs-and-offers")
+    day.do(FormGroups(seed=1))
+    online = frozenset({"anna"})
+    rows = people_view(day.scene(online), "da")["people"]
+    day.do(PostIdea(text="Én indgang"), "anna")
+    assert people_view(day.scene(online), "da")["people"] is rows  # kept: nobody changed
+    assert people_view(day.scene(online | {"bo"}), "da")["people"] != rows  # Bo came online
+    day.do(Join(name="Eva", department="miljo"), "eva", "eva")
+    assert "Eva" in [p.name for p in people_view(day.scene(online), "da")["people"]]
+    assert people_view(day.scene(online), "en")["people"][0].department == "Environment"
+
+
 def test_beyond_twelve_groups_one_list_of_groups_serves_the_whole_people_table(
     day: Day,
 ) -> None:

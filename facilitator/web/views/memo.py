@@ -1,0 +1,48 @@
+"""Views kept by the identity of what they read: the core's states are never changed in place
+(``core.frozen``), so a part that a change did not touch is the very same object in the next
+state, and a view made from the same objects is the same view. A post does not touch the
+members, so the console's thousand people rows are not made again for it.
+
+A stored result holds its inputs, so while it is kept their ids cannot be reused by other
+objects: finding the ids and checking ``is`` on each is exact. An input that is new but equal
+is a miss, never a wrong answer. With no inputs a memo is a cache by key alone (the rendered
+pieces of ``views.pieces``). Each is bounded (least recently used out first) and shared by
+the rooms of this process.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Memo(Generic[T]):
+    """The results of one view function, by ``key`` (hashable: a language, a role) and by
+    the identity of ``inputs`` (the state's parts it reads)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._kept: OrderedDict[Hashable, tuple[tuple[object, ...], T]] = OrderedDict()
+
+    def get(self, key: Hashable, inputs: tuple[object, ...], make: Callable[[], T]) -> T:
+        """The result kept for ``key`` and these very ``inputs``, else ``make()`` (which must
+        read nothing but them and what ``key`` says)."""
+        full = (key, *map(id, inputs))
+        found = self._kept.get(full)
+        if found is not None and all(a is b for a, b in zip(found[0], inputs, strict=True)):
+            self._kept.move_to_end(full)
+            return found[1]
+        result = make()
+        self._kept[full] = (inputs, result)
+        if len(self._kept) > self.limit:
+            self._kept.popitem(last=False)
+        return result
+
+    def clear(self) -> None:
+        self._kept.clear()
+
+    def __len__(self) -> int:
+        return len(self._kept)
