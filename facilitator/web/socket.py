@@ -189,12 +189,10 @@ class ClientSocket:
         if changed:  # sockets with the same view and the same page before send one message
             self.outbox.put(self.room.alike(("page", changed), lambda: _text("".join(changed))))
         # The page applies the last ``mine`` it has after every swap: only a changed one goes.
-        mine = personal_message(room, self.actor)
-        if mine is not None:
-            text = _json(mine)
-            if text != self.sent_mine:
-                self.sent_mine = text
-                self.send(text)
+        mine = personal_message(room, self.actor, _json)
+        if mine is not None and mine is not self.sent_mine and mine != self.sent_mine:
+            self.sent_mine = mine
+            self.send(mine)
 
     def push_snapshot(self) -> None:
         room = self.room

@@ -298,6 +298,28 @@ class Owned:
         return cls(ideas, asked, upvoted, reactions)
 
 
+def personal_key(
+    state: WorkshopState, agenda: Agenda, viewer: Actor, owned: Owned
+) -> tuple[object, ...]:
+    """All that ``personal`` reads for this viewer, and nothing else: while it stays equal,
+    so does their ``mine``, and a change that touched other people's things leaves it be.
+    Cheap to compare: unchanged things keep their identity from one state to the next."""
+    phase = state.current_phase(agenda)
+    pid = viewer.participant_id
+    key: tuple[object, ...] = (viewer, phase, tuple(owned.ideas.get(pid, ()) if pid else ()))
+    if pid is None:
+        return key
+    return (
+        *key,
+        state.board.votes_of(phase.key, pid) if isinstance(phase, VotePhase) else None,
+        owned.reactions.get(pid),
+        tuple(owned.asked.get(pid, ())),
+        tuple(owned.upvoted.get(pid, ())),
+        state.polls.of(phase.key).get(pid) if isinstance(phase, PollPhase) else None,
+        state.pulse.of(phase.measurement).get(pid) if isinstance(phase, PulsePhase) else None,
+    )
+
+
 def personal(
     state: WorkshopState, agenda: Agenda, viewer: Actor, owned: Owned | None = None
 ) -> dict[str, Any]:

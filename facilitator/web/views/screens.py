@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
-from collections.abc import Collection, Hashable, Mapping
+from collections.abc import Callable, Collection, Hashable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -363,10 +363,19 @@ def _shared_reflections(scene: Scene, actor: Actor, group: str | None) -> list[d
     ]
 
 
-def personal_message(room: Room, actor: Actor) -> dict[str, Any] | None:
-    """The person's ``mine`` as the room stands now (None for who is nobody in particular);
-    each person's own things are found in one pass per change, shared by every socket."""
+def personal_message(
+    room: Room, actor: Actor, encode: Callable[[dict[str, Any]], str]
+) -> str | None:
+    """The person's ``mine`` as the room stands now, as ``encode`` writes it (None for who is
+    nobody in particular). Each person's own things are found in one pass per change, shared
+    by every socket, and each ``mine`` is kept while what it reads holds
+    (``phone.personal_key``): a change costs the people whose things it touched."""
     if actor.participant_id is None:
         return None
-    owned = room.rendered("owned", lambda: phone.Owned.of(room.state))
-    return phone.personal(room.state, room.agenda, actor, owned)
+    state, agenda = room.state, room.agenda
+    owned = room.rendered("owned", lambda: phone.Owned.of(state))
+    return room.remembered(
+        ("mine", actor),
+        phone.personal_key(state, agenda, actor, owned),
+        lambda: encode(phone.personal(state, agenda, actor, owned)),
+    )

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from facilitator.agenda import Agenda, IndividualPhase, Programme, Role, Text
+from facilitator.agenda import Agenda, IndividualPhase, PollPhase, Programme, Role, Text
 from facilitator.core.actors import FACILITATOR, Actor
 from facilitator.core.board_messages import ParticipantJoined
 from facilitator.core.errors import Refusal
@@ -300,3 +300,92 @@ def test_the_triage_history_names_people_departments_verdicts_and_periods(
         leaders.state, leaders.agenda, ANNA, {"miljo": "Miljø"}, {}, "da", titles={}
     )
     assert all(not row["history"] and row["verdict"] is None for row in seen["catalogue_rows"])
+
+
+def _tried(workshop: Workshop, actor: Actor, command: dict[str, Any]) -> bool:
+    """The command applied if the core takes it here (a phase refuses most of them)."""
+    workshop.now += timedelta(seconds=5)
+    parsed = COMMANDS.validate_python(command)
+    decided = decide(workshop.state, workshop.agenda, parsed, actor, workshop.now, f"c{next(_ids)}")
+    if isinstance(decided, Refusal):
+        return False
+    workshop.state = fold(workshop.state, decided)
+    return True
+
+
+def _attempts(workshop: Workshop, n: int) -> list[tuple[Actor, dict[str, Any]]]:
+    """What people and the facilitator may try in the phase under way, on what is there."""
+    state, phase = workshop.state, workshop.state.current_phase(workshop.agenda)
+    ideas = [i.id for i in state.board.ideas.values() if i.merged_into is None]
+    questions = list(state.questions.questions)
+    entries = list(state.catalogue.entries)
+    tried: list[tuple[Actor, dict[str, Any]]] = []
+    for person in (ANNA, BO, GUEST):
+        tried.append((person, {"type": "post_idea", "text": f"Idé {n}"}))
+        tried.append((person, {"type": "post_question", "text": f"Spørgsmål {n}?"}))
+        tried += [(person, {"type": "vote", "idea": i}) for i in ideas[-2:]]
+        tried += [(person, {"type": "upvote_question", "question": q}) for q in questions[-2:]]
+        if isinstance(phase, PollPhase) and phase.options:
+            tried.append((person, {"type": "answer_poll", "answer": phase.options[n % 2].key}))
+        pulse = workshop.context(person.role).get("pulse") or {}
+        if pulse.get("may_answer"):
+            scores = {q["key"]: 1 + n % 5 for q in pulse["questions"]}
+            tried.append((person, {"type": "answer_pulse", "scores": scores, "recommend": 7}))
+        tried += [(person, {"type": "react", "entry": e, "reaction": "support"}) for e in entries]
+    tried += [(FACILITATOR, {"type": "reveal_decision", "entry": e}) for e in entries]
+    tried += [(FACILITATOR, {"type": "hide_idea", "idea": i}) for i in ideas[:1]]
+    tried += [(FACILITATOR, {"type": "approve_question", "question": q}) for q in questions[:2]]
+    if len(ideas) >= 3:
+        tried.append((FACILITATOR, {"type": "merge_ideas", "source": ideas[1], "target": ideas[2]}))
+    return tried
+
+
+@pytest.mark.parametrize("day", ["day1", "day2"])
+def test_a_persons_mine_stays_the_same_while_what_it_reads_is_unchanged(
+    day: str, request: pytest.FixtureRequest
+) -> None:
+    """``personal_key`` is all that ``personal`` reads: the room keeps a person's ``mine``
+    while their key holds, so an equal key with another ``mine`` would show stale things."""
+    from facilitator.core.catalogue_messages import CatalogueImported, ImportedEntry
+
+    workshop: Workshop = request.getfixturevalue(day)
+    imported = tuple(
+        ImportedEntry(id=f"w:i{n}", text=f"Forslag {n}", origin="staff-day-1", verdict="await")
+        for n in (1, 2)
+    )
+    workshop.state = fold(
+        workshop.state, [CatalogueImported(at=T0, source="staff-day-1", entries=imported)]
+    )
+    people = (ANNA, BO, GUEST)
+    kept = changed = 0
+    for n, phase in enumerate(workshop.agenda.phases):
+        workshop.go(phase.key)
+        # Three rounds: what one round made (questions, ideas), the next votes on or approves.
+        for round in range(3):
+            for actor, command in _attempts(workshop, 3 * n + round):
+                owned = phone.Owned.of(workshop.state)
+                keys = {
+                    p: phone.personal_key(workshop.state, workshop.agenda, p, owned) for p in people
+                }
+                mine = {p: workshop.mine(p) for p in people}
+                if not _tried(workshop, actor, command):
+                    continue
+                owned = phone.Owned.of(workshop.state)
+                for person in people:
+                    key = phone.personal_key(workshop.state, workshop.agenda, person, owned)
+                    if key == keys[person]:
+                        kept += 1
+                        assert workshop.mine(person) == mine[person], (command, person)
+                    else:
+                        changed += 1
+    assert kept > 20 and changed > 10  # both ways, many times: the test has teeth
+
+
+def test_a_post_changes_the_posters_key_and_nobody_elses(day1: Workshop) -> None:
+    day1.go("needs-and-offers")
+    owned = phone.Owned.of(day1.state)
+    before = {p: phone.personal_key(day1.state, day1.agenda, p, owned) for p in (ANNA, BO)}
+    day1.do(ANNA, type="post_idea", text="Færre skemaer")
+    owned = phone.Owned.of(day1.state)
+    assert phone.personal_key(day1.state, day1.agenda, ANNA, owned) != before[ANNA]
+    assert phone.personal_key(day1.state, day1.agenda, BO, owned) == before[BO]

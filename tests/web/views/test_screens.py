@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -135,3 +136,23 @@ async def test_time_passing_alone_renders_no_phone_again_while_the_countdown_run
     clock.advance(60)
     await room.submit(PostIdea(text="Endnu en"), poster, "idea2")
     assert every_phone()[others[0].participant_id or ""][0] == paused  # paused: no time passes
+
+
+async def test_a_change_makes_a_new_mine_only_for_the_people_whose_things_it_touched(
+    engine: Engine, agenda: Agenda, clock: FakeClock
+) -> None:
+    room, _, people = await _in_group_work(engine, agenda, clock)
+    made: list[str] = []
+
+    def encode(message: dict[str, Any]) -> str:
+        made.append(str(message["ideas"]))
+        return json.dumps(message)
+
+    before = {p: screens.personal_message(room, p, encode) for p in people}
+    assert len(made) == len(people)
+    made.clear()
+    await room.submit(PostIdea(text="Færre skemaer"), people[0], "idea")
+    after = {p: screens.personal_message(room, p, encode) for p in people}
+    assert len(made) == 1 and "idea" in json.loads(after[people[0]] or "")["ideas"]
+    assert all(after[p] is before[p] for p in people[1:])  # the very same text: nothing to send
+    assert screens.personal_message(room, FACILITATOR, encode) is None
