@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Collection, Hashable
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, meta, select_autoescape
+from jinja2 import Environment, FileSystemLoader, Template, meta, select_autoescape
 
 from facilitator import __version__, i18n
 from facilitator.paths import STATIC, TEMPLATES
@@ -31,6 +31,9 @@ def make_environment() -> Environment:
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        # Templates ship with the code and are read again on a restart, like the code: no
+        # file's time is asked for on every render (a thousand renders per change).
+        auto_reload=False,
     )
     i18n.install(env)
     env.globals["version"] = __version__
@@ -48,9 +51,12 @@ _ABSENT = "\x00absent"  # no repr is this: a repr never holds a NUL unescaped
 class Renderer:
     def __init__(self, env: Environment | None = None) -> None:
         self.env = env or make_environment()
+        self._templates: dict[str, Template] = {}  # by name, found once (the env's cache locks)
 
     def render(self, name: str, context: dict[str, Any], language: str) -> str:
-        template = self.env.get_template(name)
+        template = self._templates.get(name)
+        if template is None:
+            template = self._templates[name] = self.env.get_template(name)
         return template.render({**i18n.render_context(language), **context})
 
     def fingerprint(
