@@ -68,23 +68,43 @@ RUN_TIMEOUT = 1200.0
 PEOPLE = re.compile(r"\((\d+)/(\d+) ")  # the console's people list: "(online/everyone …"
 
 
+SECTION = re.compile(r'<section id="(section-[\w-]+)".*?</section>', re.S)  # a board's themes
+ALONE = re.compile(r'<template>\s*(<[a-z0-9]+ id="([\w-]+)".*?)</template>', re.S)  # a part
+
+
 class Screen(PageProbe):
-    """A page socket that keeps its last board (a phone's ``board``, the console's
-    ``moderation``) and, on a console, the people list's count."""
+    """A page socket that keeps its board as the page has it (a phone's ``board``, the
+    console's ``moderation`` by its sections, each of which may come alone: docs/api.md §5)
+    and, on a console, the people list's count (its heading, which may come alone too)."""
 
     def __init__(self, url: str, posts: int, pattern: re.Pattern[str], tally: Tally) -> None:
         super().__init__(url, posts, pattern, tally)
-        self.board = ""
+        self.sections: dict[str, str] = {}  # section id → its markup; "board": a phone's
         self.online: tuple[int, int] | None = None
+
+    @property
+    def board(self) -> str:
+        return "".join(self.sections.values())
 
     async def frame(self, sock: Any, text: str, now: float) -> None:
         if text.startswith("<"):
             for part in fragments(text):
-                if 'id="board"' in part[:200] or 'id="moderation"' in part[:200]:
-                    self.board = part
-                elif 'id="people"' in part[:200] and (found := PEOPLE.search(part)):
-                    self.online = (int(found.group(1)), int(found.group(2)))
+                if 'id="board"' in part[:200]:
+                    self.sections = {"board": part}
+                elif 'id="moderation"' in part[:200]:
+                    self.sections = {m.group(1): m.group(0) for m in SECTION.finditer(part)}
+                self.count_online(part)
+            for found in ALONE.finditer(text):
+                markup, ident = found.group(1), found.group(2)
+                if ident.startswith("section-"):
+                    self.sections[ident] = markup
+                self.count_online(markup)
         await super().frame(sock, text, now)
+
+    def count_online(self, html: str) -> None:
+        at = html.find('id="people-title"')
+        if at >= 0 and (found := PEOPLE.search(html, at)):
+            self.online = (int(found.group(1)), int(found.group(2)))
 
 
 def fragments(html: str) -> list[str]:

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from collections.abc import Collection, Hashable
 from typing import Any
 
+import jinja2
 from jinja2 import Environment, FileSystemLoader, Template, meta, select_autoescape
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from facilitator import __version__, i18n
 from facilitator.paths import STATIC, TEMPLATES
@@ -38,7 +42,89 @@ def make_environment() -> Environment:
     i18n.install(env)
     env.globals["version"] = __version__
     env.globals["static"] = static_url
+    env.filters["part"] = part
     return env
+
+
+# --- parts: what of a fragment a page may be sent alone ---------------------------------------
+#
+# A fragment of 800 ideas changes in one theme's section when an idea is posted; a table of
+# 1,000 people in one row when someone comes online. The page swaps every element it is sent
+# by its id (static/app.js), so it can be sent just those. A template marks such elements as
+# parts (``{% filter part %}``, or a kept piece that registers itself: ``views.pieces``); the
+# render is then an ``Assembled`` string that knows them, and ``changes`` says what of it a
+# page that holds an earlier render needs: nothing, the parts that changed, or all of it.
+
+PARTS = "\x00parts"  # the render context's key of the parts a render registers (no name)
+_FIRST_TAG = re.compile(r'\s*<([a-zA-Z][\w-]*)(?:\s[^>]*?)?\sid="([^"]+)"')
+
+
+def register(context: Context, html: str) -> None:
+    """Count ``html`` (one element, with an id) as a part of the fragment being rendered,
+    if what is rendered is a fragment (a kept piece's own render registers nothing)."""
+    parts = context.get(PARTS)
+    if parts is not None:
+        parts.append(html)
+
+
+@jinja2.pass_context
+def part(context: Context, html: str) -> Markup:
+    """``{% filter part %}<div id="…">…</div>{% endfilter %}``: a part of the fragment (its
+    whitespace around trimmed: a page message starts with its first element)."""
+    markup = Markup(html.strip())
+    register(context, markup)
+    return markup
+
+
+class Assembled(str):
+    """A rendered fragment that knows its parts (elements with their own ids, in order) and
+    so its frame: the text around them, with their ids. Two renders with the same frame
+    differ only inside parts."""
+
+    parts: tuple[str, ...]
+
+    def __new__(cls, html: str, parts: Collection[str]) -> Assembled:
+        made = super().__new__(cls, html)
+        made.parts = tuple(parts)
+        return made
+
+    @functools.cached_property
+    def frame(self) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        """The text between the parts and their ids, or None where a part is not one element
+        with an id, in order, outside the others (then the fragment is sent whole)."""
+        between, ids = [], []
+        position = 0
+        for piece in self.parts:
+            start = self.find(piece, position)
+            first = _FIRST_TAG.match(piece)
+            if start < 0 or first is None or not piece.rstrip().endswith(f"</{first[1]}>"):
+                return None
+            between.append(self[position:start])
+            ids.append(first[2])
+            position = start + len(piece)
+        between.append(self[position:])
+        return tuple(between), tuple(ids)
+
+    @functools.cached_property
+    def alone(self) -> tuple[str, ...]:
+        """Each part as it is sent alone: in a ``<template>`` of its own, so that the page
+        parses it as it would in place whatever it is (a table row among headings is dropped
+        by an HTML parser otherwise); the page takes it out (static/app.js)."""
+        return tuple(f"<template>{piece}</template>" for piece in self.parts)
+
+
+def changes(new: str, old: str | None) -> tuple[str, ...]:
+    """What of the fragment ``new`` a page that holds ``old`` (None: nothing yet) is sent:
+    nothing if they are the same; only the parts that changed if their frames are the same
+    (the page swaps each by its id; each as ``Assembled.alone``); else ``new`` whole."""
+    if old is not None and (new is old or new == old):
+        return ()
+    if isinstance(new, Assembled) and isinstance(old, Assembled):
+        frame = new.frame
+        if frame is not None and frame == old.frame:
+            pairs = zip(new.parts, old.parts, new.alone, strict=True)
+            return tuple(alone for p, q, alone in pairs if p is not q and p != q)
+    return (new,)
 
 
 # A fingerprint: the language, then per name the value's repr (None: left out; ``_ABSENT``:
@@ -57,7 +143,9 @@ class Renderer:
         template = self._templates.get(name)
         if template is None:
             template = self._templates[name] = self.env.get_template(name)
-        return template.render({**i18n.render_context(language), **context})
+        parts: list[str] = []
+        html = template.render({**i18n.render_context(language), **context, PARTS: parts})
+        return Assembled(html, parts) if parts else html
 
     def fingerprint(
         self,

@@ -345,7 +345,14 @@
   function receive(html) {
     var template = document.createElement("template");
     template.innerHTML = html;
-    Array.from(template.content.children).forEach(function (fresh) {
+    // A part of a fragment sent alone comes in a <template> of its own (a table row parses
+    // only there): what it holds is what is swapped.
+    var tops = [];
+    Array.from(template.content.children).forEach(function (top) {
+      if (top.tagName === "TEMPLATE") tops.push.apply(tops, Array.from(top.content.children));
+      else tops.push(top);
+    });
+    tops.forEach(function (fresh) {
       if (!fresh.id) return;
       var markup = fresh.outerHTML;
       if (last[fresh.id] === markup && !waiting.some(function (w) { return w.id === fresh.id; })) return;
@@ -368,7 +375,18 @@
     for (var el = focused; el && el !== body; el = el.parentElement) ancestors.push(el);
     fresh.forEach(function (element) {
       var old = document.getElementById(element.id);
-      if (old) morph(old, element);
+      if (!old) return;
+      // A fragment comes whole or as the parts of it that changed (a theme's section, a
+      // person's row): what was last had of the elements around it and within it is no more.
+      var part = false;
+      for (var up = old.parentElement; up; up = up.parentElement) if (up.id) { delete last[up.id]; part = true; }
+      Array.from(element.querySelectorAll("[id]")).forEach(function (inner) { delete last[inner.id]; });
+      // A part's morph makes and drops list items that the next whole one then moves: what
+      // was last morphed into those ids is no longer known.
+      if (part) [old, element].forEach(function (root) {
+        Array.from(root.querySelectorAll("li[id]")).forEach(function (item) { items.delete(item.id); });
+      });
+      morph(old, element);
     });
     afterSwap();
     keepFocus(focused, ancestors);

@@ -17,6 +17,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -389,3 +390,33 @@ async def settle(clients: list[JsonClient], seq: Callable[[], Awaitable[int]]) -
         lambda: sound(clients) and all(c.seq == target for c in clients),
         lambda: f"the server is at seq {target}, the clients at {[c.seq for c in clients]}",
     )
+
+
+_VOID = frozenset(
+    {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+)
+
+
+def top_ids(html: str) -> list[str]:
+    """The ids of the elements at the top of an HTML message, or at the top of a
+    ``<template>`` there (a part sent alone): what the page swaps by id."""
+    found: list[str] = []
+    depth = 0
+
+    class Tops(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            nonlocal depth
+            if tag == "template":
+                return
+            if depth == 0:
+                found.append(dict(attrs).get("id") or "")
+            if tag not in _VOID:
+                depth += 1
+
+        def handle_endtag(self, tag: str) -> None:
+            nonlocal depth
+            if tag not in _VOID and tag != "template":
+                depth -= 1
+
+    Tops().feed(html)
+    return found

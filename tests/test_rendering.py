@@ -6,7 +6,7 @@ from collections.abc import Hashable
 
 from jinja2 import DictLoader, Environment
 
-from facilitator.rendering import Fingerprint, Renderer
+from facilitator.rendering import Assembled, Fingerprint, Renderer, changes, part
 
 TEMPLATES = {
     "list.html": '{% import "macros.html" as m with context %}{{ m.item(first) }} {{ count }}',
@@ -102,3 +102,78 @@ def test_a_layered_fingerprint_looks_at_the_shared_layer_once_and_tells_what_cha
     assert layered({"first": "g0"}, changed) != groups[0]
     # The own layer's value is the one that counts, as in ``shared | own``.
     assert layered({"first": "g0"}, shared | {"first": "g1"}) == groups[0]
+
+
+PARTS_TEMPLATES = {
+    "board.html": (
+        '<section id="board">{% filter part %}<h2 id="head">{{ total }} ideas</h2>{% endfilter %}'
+        "<p>{{ note }}</p>"
+        '{% for s in sections %}{% filter part %}<ul id="s-{{ s.id }}">'
+        "{% for i in s.ideas %}<li>{{ i }}</li>{% endfor %}</ul>{% endfilter %}{% endfor %}"
+        "</section>"
+    ),
+    "loose.html": "<div>{% filter part %}{{ html|safe }}{% endfilter %}</div>",
+    "nested.html": (
+        '{% filter part %}<div id="out">{% filter part %}<p id="in">{{ x }}</p>{% endfilter %}'
+        "</div>{% endfilter %}"
+    ),
+}
+
+
+def parts_renderer() -> Renderer:
+    env = Environment(loader=DictLoader(PARTS_TEMPLATES), autoescape=True)
+    env.filters["part"] = part
+    return Renderer(env)
+
+
+def board(**changes: object) -> str:
+    context: dict[str, object] = {
+        "total": 2,
+        "note": "",
+        "sections": [{"id": "a", "ideas": ["one"]}, {"id": "b", "ideas": ["two"]}],
+    }
+    return parts_renderer().render("board.html", context | changes, "da")
+
+
+def test_a_fragment_made_of_parts_sends_a_page_that_has_it_only_the_parts_that_changed() -> None:
+    before = board()
+    after = board(
+        total=3, sections=[{"id": "a", "ideas": ["one"]}, {"id": "b", "ideas": ["two", "3"]}]
+    )
+    assert isinstance(after, Assembled) and after.parts[0] == '<h2 id="head">3 ideas</h2>'
+    # Each alone in a <template>, parsed by the page as in place (a table row would be too).
+    assert changes(after, before) == (
+        '<template><h2 id="head">3 ideas</h2></template>',
+        '<template><ul id="s-b"><li>two</li><li>3</li></ul></template>',
+    )
+    assert changes(after, after) == () and changes(board(), before) == ()
+    assert changes(after, None) == (after,)  # a page that has nothing yet gets all of it
+
+
+def test_a_fragment_whose_text_around_its_parts_changed_is_sent_whole() -> None:
+    before = board()
+    assert changes(board(note="new"), before) == (board(note="new"),)
+
+
+def test_a_fragment_whose_parts_came_or_went_or_changed_places_is_sent_whole() -> None:
+    before = board()
+    a, b = {"id": "a", "ideas": ["one"]}, {"id": "b", "ideas": ["two"]}
+    for sections in ([b, a], [a], [a, b, {"id": "c", "ideas": []}]):
+        after = board(sections=sections)
+        assert changes(after, before) == (after,), sections
+
+
+def test_a_part_that_is_not_one_element_with_an_id_has_its_fragment_sent_whole() -> None:
+    r = parts_renderer()
+    for html in ("<p>no id {}</p>", '<b id="x">{}</b><i>2</i>', 'text <b id="x">{}</b>'):
+        one = r.render("loose.html", {"html": html.format(1)}, "da")
+        two = r.render("loose.html", {"html": html.format(2)}, "da")
+        assert isinstance(one, Assembled) and one.frame is None, html
+        assert changes(two, one) == (two,), html
+    one, two = (r.render("nested.html", {"x": x}, "da") for x in (1, 2))
+    assert changes(two, one) == (two,)  # a part inside a part: no frame to keep
+
+
+def test_a_render_without_parts_is_a_plain_string() -> None:
+    html = renderer().render("list.html", {"first": "a", "count": 1, "shared": "s"}, "da")
+    assert type(html) is str

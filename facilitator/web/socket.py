@@ -27,6 +27,7 @@ from facilitator.core.errors import Refusal
 from facilitator.core.workshop import Event
 from facilitator.live.outbox import Outbox
 from facilitator.live.room import Accepted, Room
+from facilitator.rendering import changes
 from facilitator.store import workshops
 from facilitator.store.db import session_scope
 from facilitator.store.tables import Workshop
@@ -176,15 +177,18 @@ class ClientSocket:
             base_url=app.settings.base_url(),
             now=app.clock(),
         )
-        # Only the fragments whose bytes changed since this socket last had them: each is
+        # Only the fragments whose bytes changed since this socket last had them, and of a
+        # fragment made of parts only the parts that changed (``rendering.changes``): each is
         # swapped by its id, so one left out stays as it is on the page. The parts are the
         # room's shared strings, so keeping them costs a socket nothing but the tuple.
         before = self.sent_parts
-        changed = (
-            parts
-            if before is None or len(before) != len(parts)
-            else tuple(p for p, old in zip(parts, before, strict=True) if p is not old and p != old)
-        )
+        if before is None or len(before) != len(parts):
+            changed = parts
+        else:
+            changed = ()
+            for fragment, old in zip(parts, before, strict=True):
+                if fragment is not old:  # most of a phone's fragments are the very same
+                    changed += changes(fragment, old)
         self.sent_parts = parts
         if changed:  # sockets with the same view and the same page before send one message
             self.outbox.put(self.room.alike(("page", changed), lambda: _text("".join(changed))))

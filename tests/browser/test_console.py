@@ -26,7 +26,7 @@ from tests.browser.support import (
     view_of,
     violations,
 )
-from tests.support import LiveServer
+from tests.support import JsonClient, LiveServer
 
 pytestmark = pytest.mark.browser
 
@@ -757,3 +757,47 @@ async def test_every_console_state_passes_axe_in_both_languages(
     await look(pages, "panel", "#catalogue .entry")
     for page in pages.values():
         assert script_errors(page) == []
+
+
+# --- parts of the board and of the people table -----------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+async def test_the_console_follows_posts_and_arrivals_sent_as_the_parts_that_changed(
+    browser: Browser, live_server: LiveServer, programme: Programme, lang: str
+) -> None:
+    tokens = await join_people(live_server, DAY1, 2)
+    await in_groups(live_server, programme)
+    page = await console(browser, live_server, lang=lang)
+    people = page.locator("#people-title .count")
+    await expect(people).to_contain_text("0/2")
+    for n in range(3):
+        await send(
+            live_server, DAY1, tokens[n % 2], {"type": "post_idea", "text": f"Idé nummer {n}"}
+        )
+    none = page.locator("#section-none li.card")
+    await expect(none).to_have_count(3)
+    await expect(page.locator("#moderation-title .count")).to_contain_text("3")
+    # Hidden, a section of its own appears (the board comes whole); shown again, it goes.
+    first = (await ideas_on_board(page))[0]
+    await facilitate(live_server, DAY1, {"type": "hide_idea", "idea": first})
+    await expect(page.locator("#section-hidden li.card")).to_have_count(1)
+    await expect(none).to_have_count(2)
+    await facilitate(live_server, DAY1, {"type": "unhide_idea", "idea": first})
+    await expect(page.locator("#section-hidden")).to_have_count(0)
+    await expect(none).to_have_count(3)
+    # Someone comes online: the heading's count and their row change, nothing else.
+    phone = JsonClient(live_server.base, live_server.links[DAY1].workshop_id, tokens[0])
+    await phone.connect()
+    try:
+        await expect(people).to_contain_text("1/2")
+        await expect(page.locator("#people tr.person.online")).to_have_count(1)
+        await screenshots(page, f"console-parts-{lang}", ("laptop", "wall"))
+        await page.click('[data-tab="people"]')
+        await screenshots(page, f"console-parts-people-{lang}", ("laptop", "wall"))
+    finally:
+        await phone.drop()
+    await expect(people).to_contain_text("0/2")
+    await expect(page.locator("#people tr.person.online")).to_have_count(0)
+    assert script_errors(page) == []
+    await page.context.close()

@@ -236,13 +236,13 @@ async def test_the_facilitator_sees_everyone_online_whichever_process_their_sock
         people = await join_people([a], day1.join_code, 3)
         console = f"{a.replace('http', 'ws')}/w/{workshop}/ws?token={token}"
         async with connect(console, compression=None) as facilitator:
-            shown: list[str] = []  # the people list's "(online/everyone " as it was last sent
+            shown: list[str] = []  # the people heading's "(online/everyone " as last sent
 
             async def online_shown(count: int) -> None:
                 wanted = f"({count}/3 "
                 while not shown or wanted not in shown[-1]:
                     message = await asyncio.wait_for(facilitator.recv(), WAIT)
-                    if isinstance(message, str) and 'id="people"' in message:
+                    if isinstance(message, str) and 'id="people-title"' in message:
                         shown.append(message)
 
             await online_shown(0)

@@ -15,7 +15,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from facilitator.agenda import Programme, VotePhase
-from tests.support import JsonClient, LiveServer, server_seq, settle, sound, until
+from tests.support import JsonClient, LiveServer, server_seq, settle, sound, top_ids, until
 
 pytestmark = pytest.mark.slow
 
@@ -262,7 +262,11 @@ async def test_someone_coming_online_updates_the_facilitator_and_wakes_nobody_el
             await drain(socket)
         async with connect(f"{base}?token={bo['token']}", compression=None):
             update = await next_message(facilitator)
-            assert 'id="people"' in update and "(2/2 " in update
+            # The table's heading (its count) and Bo's row: not the table of everyone.
+            tops = top_ids(update)
+            assert "people" not in tops
+            assert tops[-2:] == ["people-title", f"person-{bo['participant']}"]
+            assert "(2/2 " in update and 'class="person online"' in update
             # Every socket heard of Bo at once, so a pong now comes after anything the phone got.
             await phone.send(json.dumps({"type": "ping"}))
             assert await next_message(phone) == PONG

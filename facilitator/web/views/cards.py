@@ -18,36 +18,21 @@ from facilitator.web.views.pieces import Pieces
 LIMIT = 20_000  # cards kept; a card is about a kilobyte
 SECTIONS = 2_000  # sections kept; one per theme and board state that is still shown
 _cards = Pieces("fragments/console_card.html", LIMIT)
-_sections = Pieces("fragments/console_section.html", SECTIONS)
+# A section is a part of the board's fragment: a post sends the page the section it is in.
+_sections = Pieces("fragments/console_section.html", SECTIONS, part=True)
 
 
 @jinja2.pass_context
 def card_html(context: Context, card: object) -> Markup:
     """The card's HTML, from the cache or rendered now (called from the templates)."""
-    workshop = _workshop_id(context)
-    return _cards.html(context, (card, workshop), lambda: {"card": card, "workshop_id": workshop})
+    return _cards.in_workshop(context, (card,), {"card": card})
 
 
 @jinja2.pass_context
 def section_html(context: Context, section: object, readonly: bool) -> Markup:
     """The section's HTML with its cards, kept or rendered now (fragments/moderation.html)."""
-    workshop = _workshop_id(context)
-    return _sections.html(
-        context,
-        (section, readonly, workshop),
-        lambda: {
-            "section": section,
-            "readonly": readonly,
-            "workshop_id": workshop,
-            "card_html": card_html,
-        },
-    )
-
-
-def _workshop_id(context: Context) -> str:
-    """The workshop's id: a screen's context holds its row, a kept piece's only the id."""
-    known = context.get("workshop_id")
-    return str(known) if known is not None else str(context["workshop"].id)
+    values = {"section": section, "readonly": readonly, "card_html": card_html}
+    return _sections.in_workshop(context, (section, readonly), values)
 
 
 def clear() -> None:

@@ -40,6 +40,7 @@ from facilitator.web.views.board import IdeaRow, board_context
 from facilitator.web.views.cards import card_html, section_html
 from facilitator.web.views.people import Scene as PeopleScene
 from facilitator.web.views.people import people_view
+from facilitator.web.views.people_rows import person_row
 
 SIGHT = visibility.of(FACILITATOR)
 
@@ -429,6 +430,7 @@ def console_view(
         "preview_roles": (Role.PARTICIPANT.value, Role.LEADER.value, Role.PROJECTOR.value),
         "card_html": card_html,
         "section_html": section_html,
+        "person_row": person_row,
     }
     context |= people_view(scene, language)
     return context

@@ -41,6 +41,16 @@ class Person:
     anonymised: bool
 
 
+@dataclass(frozen=True)
+class RowShape:
+    """What every row of the table shows alike: a group column, the groups to move to (empty:
+    one list for the whole table, ``GROUPS_IN_A_SELECT``), a speaker toggle."""
+
+    grouped: bool
+    choices: tuple[str, ...]
+    names_speakers: bool
+
+
 def department_names(departments: Mapping[str, Mapping[str, str]], language: str) -> dict[str, str]:
     """Department key → its name in ``language`` (the Scene keeps both languages)."""
     return {key: Text.model_validate(name).get(language) for key, name in departments.items()}
@@ -84,18 +94,23 @@ def _people_view(scene: Scene, language: str) -> dict[str, Any]:
     )
     group_ids = sorted(set(groups.values()), key=group_order)
     grouped = by_group(people, lambda person: person.group)
+    in_a_select = len(group_ids) <= GROUPS_IN_A_SELECT
+    names_speakers = isinstance(phase, PlenumPhase)
     return {
         "people": people,
         "people_online": sum(1 for p in people if p.online),
         "group_ids": group_ids,
         "grouped": {g: tuple(grouped.get(g, ())) for g in group_ids},
         "ungrouped": tuple(grouped.get(None, ())),
-        "names_speakers": isinstance(phase, PlenumPhase),
+        "names_speakers": names_speakers,
         "forms_groups": isinstance(phase, GroupWorkPhase),
         # Each placed person's move: a <select> of the groups while they are few; beyond,
         # one list of the groups for the whole table (a select per row was people × groups:
         # 31.8 MB for 2,000 people in 400 groups, 1.75 MB at 500 people in groups of five).
-        "groups_in_a_select": len(group_ids) <= GROUPS_IN_A_SELECT,
+        "groups_in_a_select": in_a_select,
+        "row_shape": RowShape(
+            bool(group_ids), tuple(group_ids) if in_a_select else (), names_speakers
+        ),
         "groups_seed": groups_seed(phase.key if phase else "", groups),
         "speakers": tuple(p for p in people if p.speaker),
     }

@@ -15,14 +15,17 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from facilitator import i18n
+from facilitator.rendering import register
 from facilitator.web.views.memo import Memo
 
 
 class Pieces:
-    """The rendered pieces of one template, by key."""
+    """The rendered pieces of one template, by key. ``part``: each piece is one element with
+    its own id, which a page may be sent alone when it alone changed (``rendering.changes``)."""
 
-    def __init__(self, template: str, limit: int) -> None:
+    def __init__(self, template: str, limit: int, *, part: bool = False) -> None:
         self.template = template
+        self.part = part
         self._kept: Memo[Markup] = Memo(limit)
 
     def html(self, context: Context, key: Hashable, values: Callable[[], dict[str, Any]]) -> Markup:
@@ -32,12 +35,30 @@ class Pieces:
 
         def render() -> Markup:
             template = context.environment.get_template(self.template)
-            return Markup(template.render({**i18n.render_context(language), **values()}))
+            html = template.render({**i18n.render_context(language), **values()})
+            return Markup(html.strip() if self.part else html)  # a message starts with "<"
 
-        return self._kept.get((key, language), (), render)
+        html = self._kept.get((key, language), (), render)
+        if self.part:
+            register(context, html)
+        return html
+
+    def in_workshop(
+        self, context: Context, key: tuple[Hashable, ...], values: dict[str, Any]
+    ) -> Markup:
+        """``html`` of a piece that holds the workshop's command address: keyed by the
+        workshop's id as well, which its template reads as ``workshop_id``."""
+        workshop = workshop_id(context)
+        return self.html(context, (*key, workshop), lambda: {**values, "workshop_id": workshop})
 
     def clear(self) -> None:
         self._kept.clear()
 
     def __len__(self) -> int:
         return len(self._kept)
+
+
+def workshop_id(context: Context) -> str:
+    """The workshop's id: a screen's context holds its row, a kept piece's only the id."""
+    known = context.get("workshop_id")
+    return str(known) if known is not None else str(context["workshop"].id)
