@@ -258,18 +258,14 @@ def live_fragments(
     group = view_group(room.state, room.agenda, actor)
     key = (actor.role, group, language)
     presence = actor.role is Role.FACILITATOR
-    # Shared by every group's render of this room state: the values' reprs for fingerprints
-    # (the group-free values are the same objects in each group's context).
-    reprs: dict[int, tuple[object, str]] = room.rendered(
-        ("reprs", actor.role, language), dict, shows_presence=presence
-    )
 
-    # The shared layer's part of each fingerprint, computed once per state for all groups.
-    shared_parts: dict[Hashable, tuple[object, Fingerprint | None]] = room.rendered(
-        ("shared fingerprints", actor.role, language), dict, shows_presence=presence
-    )
-
-    def kept(name: str, shared: dict[str, Any], own: dict[str, Any]) -> str:
+    def kept(
+        name: str,
+        shared: dict[str, Any],
+        own: dict[str, Any],
+        reprs: dict[int, tuple[object, str]],
+        shared_parts: dict[Hashable, tuple[object, Fingerprint | None]],
+    ) -> str:
         """The fragment as last rendered while what it shows is unchanged, else anew."""
         leave_out = counted_by_page(own if "deadline" in own else shared)
         fingerprint = renderer.layered_fingerprint(
@@ -285,6 +281,15 @@ def live_fragments(
 
     def render() -> tuple[str, ...]:
         names = FRAGMENTS[actor.role]
+        # Shared by every group's render of this room state: the values' reprs for
+        # fingerprints (the group-free values are the same objects in each group's context),
+        # and the shared layer's part of each fingerprint, computed once for all groups.
+        reprs: dict[int, tuple[object, str]] = room.rendered(
+            ("reprs", actor.role, language), dict, shows_presence=presence
+        )
+        shared_parts: dict[Hashable, tuple[object, Fingerprint | None]] = room.rendered(
+            ("shared fingerprints", actor.role, language), dict, shows_presence=presence
+        )
         try:
             scene = Scene.of(room)
             common = room.rendered(
@@ -303,7 +308,7 @@ def live_fragments(
         for name in names:
             try:
                 if name in KEPT:
-                    parts.append(kept(name, shared, own))
+                    parts.append(kept(name, shared, own, reprs, shared_parts))
                 else:
                     context = context or shared | own
                     parts.append(renderer.render(name, context, language))
