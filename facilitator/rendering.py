@@ -116,15 +116,40 @@ class Assembled(str):
 def changes(new: str, old: str | None) -> tuple[str, ...]:
     """What of the fragment ``new`` a page that holds ``old`` (None: nothing yet) is sent:
     nothing if they are the same; only the parts that changed if their frames are the same
-    (the page swaps each by its id; each as ``Assembled.alone``); else ``new`` whole."""
+    (the page swaps each by its id; each as ``Assembled.alone``) and no element moved from
+    one part to another; else ``new`` whole."""
     if old is not None and (new is old or new == old):
         return ()
     if isinstance(new, Assembled) and isinstance(old, Assembled):
         frame = new.frame
         if frame is not None and frame == old.frame:
-            pairs = zip(new.parts, old.parts, new.alone, strict=True)
-            return tuple(alone for p, q, alone in pairs if p is not q and p != q)
+            changed = [
+                (p, q, alone)
+                for p, q, alone in zip(new.parts, old.parts, new.alone, strict=True)
+                if p is not q and p != q
+            ]
+            if not _moved([(p, q) for p, q, _ in changed]):
+                return tuple(alone for _, _, alone in changed)
     return (new,)
+
+
+_ID = re.compile(r'\sid="([^"]+)"')
+
+
+def _moved(pairs: list[tuple[str, str]]) -> bool:
+    """Whether an element with an id left one of these parts (old, new) for another: a card
+    moved between two themes' sections. A page morphs each part it is sent on its own, so
+    it would make the element anew in one and drop it from the other, losing what the
+    person had done to it (a ticked box, focus) and the morph's knowledge of it; the whole
+    fragment is one morph, which moves the element as it is."""
+    if len(pairs) < 2:
+        return False
+    came, went = [], []
+    for new, old in pairs:
+        now, before = set(_ID.findall(new)), set(_ID.findall(old))
+        came.append(now - before)
+        went.append(before - now)
+    return any(came[i] & went[j] for i in range(len(pairs)) for j in range(len(pairs)) if i != j)
 
 
 # A fingerprint: the language, then per name the value's repr (None: left out; ``_ABSENT``:

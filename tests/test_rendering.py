@@ -112,6 +112,11 @@ PARTS_TEMPLATES = {
         "{% for i in s.ideas %}<li>{{ i }}</li>{% endfor %}</ul>{% endfilter %}{% endfor %}"
         "</section>"
     ),
+    "cards.html": (
+        '<section id="board">{% for s in sections %}{% filter part %}<ul id="s-{{ s.id }}">'
+        '{% for i in s.ideas %}<li id="{{ i }}">{{ i }}</li>{% endfor %}</ul>{% endfilter %}'
+        "{% endfor %}</section>"
+    ),
     "loose.html": "<div>{% filter part %}{{ html|safe }}{% endfilter %}</div>",
     "nested.html": (
         '{% filter part %}<div id="out">{% filter part %}<p id="in">{{ x }}</p>{% endfilter %}'
@@ -161,6 +166,24 @@ def test_a_fragment_whose_parts_came_or_went_or_changed_places_is_sent_whole() -
     for sections in ([b, a], [a], [a, b, {"id": "c", "ideas": []}]):
         after = board(sections=sections)
         assert changes(after, before) == (after,), sections
+
+
+def test_an_element_that_moved_from_one_part_to_another_has_its_fragment_sent_whole() -> None:
+    r = parts_renderer()
+
+    def cards(a: list[str], b: list[str]) -> str:
+        sections = [{"id": "a", "ideas": a}, {"id": "b", "ideas": b}]
+        return r.render("cards.html", {"sections": sections}, "da")
+
+    before = cards(["one", "two"], ["three"])
+    moved = cards(["one"], ["three", "two"])  # one morph moves it, with what was done to it
+    assert changes(moved, before) == (moved,)
+    # Gone from one and new in another is no move: each part alone.
+    swapped = cards(["one"], ["three", "four"])
+    assert changes(swapped, before) == (
+        '<template><ul id="s-a"><li id="one">one</li></ul></template>',
+        '<template><ul id="s-b"><li id="three">three</li><li id="four">four</li></ul></template>',
+    )
 
 
 def test_a_part_that_is_not_one_element_with_an_id_has_its_fragment_sent_whole() -> None:

@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 from facilitator.agenda import Programme
 from facilitator.store.db import make_engine
 from facilitator.store.programmes import WorkshopLinks, create_programme
-from tests.support import FakeClock
+from tests.support import FakeClock, top_ids
 
 
 def facilitator_client(client: TestClient, workshop: WorkshopLinks) -> TestClient:
@@ -282,8 +282,43 @@ def test_the_websocket_sends_only_the_fragments_that_changed(
         pushed = socket.receive_text()
         assert "Kortere svartider" in pushed
         sent = re.findall(r'<[a-z]+ id="([a-z-]+)"[^>]*hx-swap-oob', pushed)
-        assert "moderation" in sent and "people" not in sent  # the people did not change
+        assert "people" not in sent  # the people did not change
         assert len(pushed) < len(first) / 2
+
+
+def test_a_post_sends_the_console_the_boards_head_and_the_section_it_landed_in(
+    client: TestClient, day1: WorkshopLinks
+) -> None:
+    commands = in_group_work(client, day1)
+    client.post(commands, json={"type": "create_theme", "name": "Svartider"})
+    with client.websocket_connect(f"/w/{day1.workshop_id}/ws") as socket:
+        assert socket.receive_json()["type"] == "clock"
+        assert 'id="moderation"' in socket.receive_text()  # first, the whole board
+        client.post(commands, json={"type": "post_idea", "text": "Kortere svartider"})
+        pushed = socket.receive_text()
+    # Elements the page swaps by id: the head (its count), its bar (the count of no theme's
+    # ideas) and the section the idea landed in.
+    assert top_ids(pushed) == ["board-head", "theme-bar", "section-none"]
+    assert "Kortere svartider" in pushed and "Svartider</h3>" not in pushed  # not its section
+
+
+def test_a_card_moved_to_another_theme_sends_the_console_its_board_whole(
+    client: TestClient, day1: WorkshopLinks
+) -> None:
+    commands = in_group_work(client, day1)
+    client.post(commands, json={"type": "create_theme", "name": "Svartider"})
+    client.post(commands, json={"type": "post_idea", "text": "Kortere svartider"})
+    with client.websocket_connect(f"/w/{day1.workshop_id}/ws") as socket:
+        assert socket.receive_json()["type"] == "clock"
+        board = socket.receive_text()
+        idea = re.findall(r'<li id="mod-([^"]+)"', board)[0]
+        theme = next(t for t in re.findall(r'<section id="section-([^"]+)"', board) if t != "none")
+        client.post(commands, json={"type": "assign_theme", "idea": idea, "theme": theme})
+        pushed = socket.receive_text()
+    # The card left one section for another: sent as two parts, the page would morph each
+    # alone and make the card anew (a ticked box lost); the whole board is one morph.
+    assert "moderation" in top_ids(pushed)
+    assert f'id="section-{theme}"' in pushed and 'id="section-none"' in pushed
 
 
 def test_a_hello_on_a_page_socket_gets_every_fragment_again(

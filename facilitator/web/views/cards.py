@@ -18,9 +18,9 @@ from facilitator.web.views.pieces import Pieces
 LIMIT = 20_000  # cards kept; a card is about a kilobyte
 SECTIONS = 2_000  # sections kept; one per theme and board state that is still shown
 _cards = Pieces("fragments/console_card.html", LIMIT)
-# Not a part of the board's fragment (``rendering.changes``): a card that moves between two
-# sections sent alone was left stale by the page's morph under load (docs/decisions.md).
-_sections = Pieces("fragments/console_section.html", SECTIONS)
+# A section is a part of the board's fragment: a post sends the page the section it is in
+# (a card moved between two sections sends the board whole: ``rendering.changes``).
+_sections = Pieces("fragments/console_section.html", SECTIONS, part=True)
 
 
 @jinja2.pass_context
