@@ -321,6 +321,28 @@ def test_a_card_moved_to_another_theme_sends_the_console_its_board_whole(
     assert f'id="section-{theme}"' in pushed and 'id="section-none"' in pushed
 
 
+def test_a_post_sends_the_wall_its_count_and_the_column_the_idea_joined(
+    client: TestClient, day1: WorkshopLinks
+) -> None:
+    commands = in_group_work(client, day1)
+    for n in range(7):  # no groups formed: three plain columns, an idea dealt to each in turn
+        client.post(commands, json={"type": "post_idea", "text": f"Idé {n}"})
+    token = day1.projector.split("token=")[1]
+    with client.websocket_connect(f"/w/{day1.workshop_id}/ws?token={token}") as socket:
+        assert socket.receive_json()["type"] == "clock"
+        first = socket.receive_text()
+        assert top_ids(first) == ["projector"]
+        assert re.findall(r'<section id="(column-[^"]+)"', first) == [
+            "column-flow1", "column-flow2", "column-flow3",
+        ]  # fmt: skip
+        client.post(commands, json={"type": "post_idea", "text": "Idé 7"})
+        pushed = socket.receive_text()
+    # The eighth idea joins the second column; the others, and the wall around them, stay.
+    # (The head comes too when its clock's figure moved on meanwhile.)
+    assert set(top_ids(pushed)) - {"wall-head"} == {"wall-count", "column-flow2"}
+    assert "Idé 7" in pushed and "Idé 0" not in pushed
+
+
 def test_a_hello_on_a_page_socket_gets_every_fragment_again(
     client: TestClient, day1: WorkshopLinks
 ) -> None:

@@ -204,7 +204,7 @@ def _board(
             )
         loose = [_idea(r) for r in rows if r.group not in group_ids]
         if loose:
-            columns.append({"id": None, "label": None, "members": [], "ideas": loose})
+            columns.append({"id": "none", "label": None, "members": [], "ideas": loose})
         layout = "groups"
         longest_group = max((len(c["ideas"]) for c in columns[: len(group_ids)]), default=0)
         narrow = bool(loose) and 2 * len(loose) <= longest_group
@@ -213,7 +213,7 @@ def _board(
         ideas = [_idea(r) for r in rows]
         count = flow_columns(len(ideas))
         columns = [
-            {"id": None, "label": None, "members": [], "ideas": ideas[n::count]}
+            {"id": f"flow{n + 1}", "label": None, "members": [], "ideas": ideas[n::count]}
             for n in range(count)
         ]
         layout = "flow"
@@ -221,7 +221,7 @@ def _board(
     if earlier:
         columns.append(
             {
-                "id": None,
+                "id": "earlier",
                 "label": None,
                 "earlier": True,
                 "members": [],

@@ -1,5 +1,7 @@
 """The wall's columns, each rendered once per content and kept (``views.pieces``): an idea
-posted in one group re-renders that group's column, not the wall's two hundred."""
+posted in one group re-renders that group's column, not the wall's two hundred. Each is a
+part of the wall's fragment (``rendering.changes``): the wall is sent the column that
+changed, not the board."""
 
 from __future__ import annotations
 
@@ -13,14 +15,14 @@ from markupsafe import Markup
 from facilitator.web.views.pieces import Pieces
 
 LIMIT = 4_000  # columns kept; a column is a few kilobytes at most
-_columns = Pieces("fragments/wall_column.html", LIMIT)
+_columns = Pieces("fragments/wall_column.html", LIMIT, part=True)
 
 
 def column_key(column: Mapping[str, Any], layout: str) -> Hashable:
     """All that a column shows (``wall._board`` makes its dict), and the board's layout."""
     ideas = tuple((i["id"], i["text"], i["theme"], i.get("votes")) for i in column["ideas"])
     earlier = bool(column.get("earlier"))
-    return (layout, column["label"], earlier, tuple(column["members"]), ideas)
+    return (layout, column["id"], column["label"], earlier, tuple(column["members"]), ideas)
 
 
 @jinja2.pass_context
