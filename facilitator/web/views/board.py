@@ -15,7 +15,7 @@ from facilitator.agenda import Agenda, GroupWorkPhase, Phase, VotePhase
 from facilitator.core import board_rules as rules
 from facilitator.core import visibility
 from facilitator.core.actors import Actor
-from facilitator.core.board import BoardState, Idea
+from facilitator.core.board import BoardState, Idea, Member, Theme
 from facilitator.core.machine import Status
 from facilitator.core.visibility import Sight
 from facilitator.core.workshop import WorkshopState
@@ -136,10 +136,10 @@ def whole_board(state: WorkshopState, agenda: Agenda, viewer: Actor) -> WholeBoa
             }
         )
     seen = [] if key is None else sight.ideas(board, key)
-    parts: dict[str, list[str]] = {}
+    parts: dict[str, tuple[str, ...]] = {}
     for idea in seen:
         if idea.merged_into is not None:
-            parts.setdefault(idea.merged_into, []).append(idea.id)
+            parts[idea.merged_into] = (*parts.get(idea.merged_into, ()), idea.id)
     # Merged ideas are part of their target: they are shown (to moderators) within it.
     standing = [idea for idea in seen if idea.merged_into is None]
     posting = phase is not None and rules.writable_board(phase) is not None
@@ -147,8 +147,10 @@ def whole_board(state: WorkshopState, agenda: Agenda, viewer: Actor) -> WholeBoa
     taken = {i.id for i in ideas}  # a set: a list here made every render quadratic
     earlier = [i for i in standing if i.id not in taken]
 
+    everything = sight.everything
+
     def rows(chosen: list[Idea]) -> list[IdeaRow]:
-        return [_row(board, i, sight, tally, tuple(parts.get(i.id, ()))) for i in chosen]
+        return [_row(board, i, sight, everything, tally, parts.get(i.id, ())) for i in chosen]
 
     groups, members = _members.get(
         None, (board.groups, board.members, phase), lambda: _group_members(board, phase)
@@ -187,16 +189,43 @@ def _group_members(
     }
 
 
+# Each idea's row, kept while the idea, its author and its theme are the same objects: a post
+# makes one row, and the rows of an unchanged group are the very objects of the last change
+# (so are the console's cards made from them: ``console._card``). Every role but the
+# facilitator's sees an idea alike (``Sight.everything``), so their rows are shared.
+ROWS = 20_000
+_rows: Memo[IdeaRow] = Memo(ROWS)
+
+
 def _row(
     board: BoardState,
     idea: Idea,
     sight: Sight,
+    everything: bool,
     tally: dict[str, int] | None,
     parts: tuple[str, ...],
 ) -> IdeaRow:
-    author_id = sight.author(idea)
-    member = board.members.get(author_id) if author_id else None
+    votes = None if tally is None else tally.get(idea.id, 0)
+    member = board.members.get(idea.author)
     theme = board.themes.get(idea.theme) if idea.theme else None
+    return _rows.get(
+        (everything, votes, parts),
+        (idea, member, theme),
+        lambda: _make_row(idea, sight, member, theme, votes, parts),
+    )
+
+
+def _make_row(
+    idea: Idea,
+    sight: Sight,
+    member: Member | None,
+    theme: Theme | None,
+    votes: int | None,
+    parts: tuple[str, ...],
+) -> IdeaRow:
+    author_id = sight.author(idea)
+    if author_id is None:
+        member = None
     return IdeaRow(
         id=idea.id,
         text=idea.text,
@@ -205,7 +234,7 @@ def _row(
         group=idea.group,
         theme=idea.theme,
         theme_name=theme.name if theme else None,
-        votes=None if tally is None else tally.get(idea.id, 0),
+        votes=votes,
         hidden=idea.hidden,
         parts=parts,
     )

@@ -5,6 +5,8 @@ the sections they are in, so a board of 800 ideas costs what its changed pieces 
 A card's HTML depends on its row (``console.Card``, frozen), the workshop (its command
 address) and the language, and on nothing else; a section's on its ``console.Section``
 (which holds its cards), whether the board is read-only, the workshop and the language.
+Cards and sections are kept by identity where they are made (``console._card``), so their
+HTML is found by the very object: a look-up that does not hash a card's every field.
 """
 
 from __future__ import annotations
@@ -26,14 +28,14 @@ _sections = Pieces("fragments/console_section.html", SECTIONS, part=True)
 @jinja2.pass_context
 def card_html(context: Context, card: object) -> Markup:
     """The card's HTML, from the cache or rendered now (called from the templates)."""
-    return _cards.in_workshop(context, (card,), {"card": card})
+    return _cards.in_workshop(context, (), {"card": card}, inputs=(card,))
 
 
 @jinja2.pass_context
 def section_html(context: Context, section: object, readonly: bool) -> Markup:
     """The section's HTML with its cards, kept or rendered now (fragments/moderation.html)."""
     values = {"section": section, "readonly": readonly, "card_html": card_html}
-    return _sections.in_workshop(context, (section, readonly), values)
+    return _sections.in_workshop(context, (readonly,), values, inputs=(section,))
 
 
 def clear() -> None:

@@ -29,7 +29,7 @@ from facilitator.agenda import (
 )
 from facilitator.core import visibility
 from facilitator.core.actors import FACILITATOR, Actor
-from facilitator.core.board import BoardState
+from facilitator.core.board import BoardState, Idea
 from facilitator.core.machine import Status
 from facilitator.core.poll_state import results as poll_results
 from facilitator.core.pulse_results import measurement_result
@@ -37,7 +37,9 @@ from facilitator.core.workshop import WorkshopState
 from facilitator.i18n import N_
 from facilitator.store.tables import Workshop
 from facilitator.web.views.board import IdeaRow, board_context
-from facilitator.web.views.cards import card_html, section_html
+from facilitator.web.views.cards import LIMIT as CARDS
+from facilitator.web.views.cards import SECTIONS, card_html, section_html
+from facilitator.web.views.memo import Memo
 from facilitator.web.views.people import Scene as PeopleScene
 from facilitator.web.views.people import people_view
 from facilitator.web.views.people_rows import person_row
@@ -141,11 +143,11 @@ def board_view(
     by_theme |= {theme.id: [] for theme in themes}
     for card in standing:
         by_theme.setdefault(card.theme, []).append(card)
-    sections = [Section("", "", tuple(by_theme[""]))]
-    sections += [Section(t.id, t.name, tuple(by_theme[t.id])) for t in themes]
+    sections = [_section("", "", tuple(by_theme[""]))]
+    sections += [_section(t.id, t.name, tuple(by_theme[t.id])) for t in themes]
     hidden = tuple(card for card in cards if card.hidden)
     if hidden:
-        sections.append(Section("", "", hidden, hidden=True))
+        sections.append(_section("", "", hidden, hidden=True))
     chips = (
         ThemeChip("", "", len(by_theme[""])),
         *(ThemeChip(t.id, t.name, len(by_theme[t.id])) for t in themes),
@@ -185,10 +187,43 @@ def _card(
     ended: bool,
     posted_in: str,
 ) -> Card:
-    anonymous = board.ideas[row.id].anonymous
+    idea = board.ideas[row.id]
     earlier = ""
     if current is not None and posted_in != current.key and current.kind != PhaseKind.VOTE:
         earlier = titles.get(posted_in, "")
+    merged = tuple(board.ideas[p] for p in row.parts if p in board.ideas)
+    counted = vote is not None
+    public = counted and vote.revealed  # type: ignore[union-attr]
+    return _cards.get(
+        (earlier, counted, public, ended),
+        (row, idea, *merged),
+        lambda: _make_card(row, idea.anonymous, merged, earlier, counted, public, ended),
+    )
+
+
+def _section(theme: str, name: str, cards: tuple[Card, ...], hidden: bool = False) -> Section:
+    """The section, kept while its cards are the same objects: a section a change did not
+    touch is the very object its rendered HTML is kept by (``cards.section_html``)."""
+    return _sections.get((theme, name, hidden), cards, lambda: Section(theme, name, cards, hidden))
+
+
+_sections: Memo[Section] = Memo(SECTIONS)
+
+
+# Each idea's card, kept while its row (kept by identity: ``board._row``) and its idea are the
+# same objects, so that an unchanged card is the very object its rendered HTML is kept by.
+_cards: Memo[Card] = Memo(CARDS)
+
+
+def _make_card(
+    row: IdeaRow,
+    anonymous: bool,
+    merged: tuple[Idea, ...],
+    earlier: str,
+    counted: bool,
+    public: bool,
+    ended: bool,
+) -> Card:
     return Card(
         id=row.id,
         text=row.text,
@@ -196,10 +231,10 @@ def _card(
         group=row.group,
         theme=row.theme or "",
         theme_name=row.theme_name or "",
-        votes=row.votes if vote is not None else None,
-        votes_public=vote is not None and vote.revealed,
+        votes=row.votes if counted else None,
+        votes_public=public,
         hidden=row.hidden,
-        merged=tuple(board.ideas[p].text for p in row.parts if p in board.ideas),
+        merged=tuple(idea.text for idea in merged),
         earlier=earlier,
         readonly=ended,
     )

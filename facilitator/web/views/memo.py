@@ -4,10 +4,10 @@ state, and a view made from the same objects is the same view. A post does not t
 members, so the console's thousand people rows are not made again for it.
 
 A stored result holds its inputs, so while it is kept their ids cannot be reused by other
-objects: finding the ids and checking ``is`` on each is exact. An input that is new but equal
-is a miss, never a wrong answer. With no inputs a memo is a cache by key alone (the rendered
-pieces of ``views.pieces``). Each is bounded (least recently used out first) and shared by
-the rooms of this process.
+objects: finding the ids is exact (an id found is the very object that was stored). An input
+that is new but equal is a miss, never a wrong answer. With no inputs a memo is a cache by
+key alone (the rendered pieces of ``views.pieces``). Each is bounded (least recently used
+out first) and shared by the rooms of this process.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ class Memo(Generic[T]):
         read nothing but them and what ``key`` says)."""
         full = (key, *map(id, inputs))
         found = self._kept.get(full)
-        if found is not None and all(a is b for a, b in zip(found[0], inputs, strict=True)):
+        if found is not None:  # the stored inputs are alive, so these ids are theirs
             self._kept.move_to_end(full)
             return found[1]
         result = make()

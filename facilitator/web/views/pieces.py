@@ -28,9 +28,17 @@ class Pieces:
         self.part = part
         self._kept: Memo[Markup] = Memo(limit)
 
-    def html(self, context: Context, key: Hashable, values: Callable[[], dict[str, Any]]) -> Markup:
-        """The piece for ``key`` in the render's language, kept or rendered now from
-        ``values()`` (which must show nothing that ``key`` does not hold)."""
+    def html(
+        self,
+        context: Context,
+        key: Hashable,
+        values: Callable[[], dict[str, Any]],
+        inputs: tuple[object, ...] = (),
+    ) -> Markup:
+        """The piece for ``key`` and the very objects ``inputs`` (``memo.Memo``) in the
+        render's language, kept or rendered now from ``values()`` (which must show nothing
+        that ``key`` and ``inputs`` do not hold). A row kept by identity is found by it: a
+        look-up that does not hash the row's every field."""
         language = str(context["lang"])
 
         def render() -> Markup:
@@ -38,18 +46,24 @@ class Pieces:
             html = template.render({**i18n.render_context(language), **values()})
             return Markup(html.strip() if self.part else html)  # a message starts with "<"
 
-        html = self._kept.get((key, language), (), render)
+        html = self._kept.get((key, language), inputs, render)
         if self.part:
             register(context, html)
         return html
 
     def in_workshop(
-        self, context: Context, key: tuple[Hashable, ...], values: dict[str, Any]
+        self,
+        context: Context,
+        key: tuple[Hashable, ...],
+        values: dict[str, Any],
+        inputs: tuple[object, ...] = (),
     ) -> Markup:
         """``html`` of a piece that holds the workshop's command address: keyed by the
         workshop's id as well, which its template reads as ``workshop_id``."""
         workshop = workshop_id(context)
-        return self.html(context, (*key, workshop), lambda: {**values, "workshop_id": workshop})
+        return self.html(
+            context, (*key, workshop), lambda: {**values, "workshop_id": workshop}, inputs
+        )
 
     def clear(self) -> None:
         self._kept.clear()

@@ -216,6 +216,25 @@ def test_the_people_rows_are_made_again_when_people_change_not_for_every_idea(da
     assert people_view(day.scene(online), "en")["people"][0].department == "Environment"
 
 
+def test_a_post_makes_one_new_card_and_the_others_are_the_very_cards_of_before(day: Day) -> None:
+    day.go("needs-and-offers")
+    for n, who in enumerate(PEOPLE):
+        day.do(PostIdea(text=f"Idé {n}"), who)
+    access = day.do(CreateTheme(name="Adgang"))
+    themed = day.do(PostIdea(text="Én indgang"), "anna")
+    day.do(AssignTheme(idea=themed, theme=access))
+    before = board_view(day.state, day.agenda, day.board(), "da")
+    day.do(PostIdea(text="Ring tilbage"), "bo")
+    after = board_view(day.state, day.agenda, day.board(), "da")
+    assert before is not None and after is not None
+    old = {card.id: card for section in before.sections for card in section.cards}
+    new = {card.id: card for section in after.sections for card in section.cards}
+    assert [i for i in new if i not in old] != [] and len(new) == len(old) + 1
+    assert all(new[i] is old[i] for i in old)  # kept by identity: their HTML is found by it
+    assert after.sections[1] is before.sections[1]  # the themed section did not change
+    assert after.sections[0] is not before.sections[0]  # the post landed in "no theme"
+
+
 def test_beyond_twelve_groups_one_list_of_groups_serves_the_whole_people_table(
     day: Day,
 ) -> None:
