@@ -372,3 +372,45 @@ def test_a_phones_personal_part_is_sent_again_only_when_it_changed(
         messages = [json.loads(a) for a in answers if a.startswith("{")]
         mine = next(m for m in messages if m["type"] == "mine")
         assert len(mine["ideas"]) == 1
+
+
+def test_a_verdict_sends_the_leaders_the_entry_and_the_counts_not_the_whole_catalogue(
+    client: TestClient, links: list[WorkshopLinks], programme: Programme
+) -> None:
+    day1, leaders = links[1], links[2]
+
+    def facilitate(link: WorkshopLinks, *commands: dict[str, object]) -> None:
+        client.get(link.facilitator)
+        for command in commands:
+            answer = client.post(f"/w/{link.workshop_id}/commands", json=command)
+            assert answer.status_code == 200, answer.text
+
+    def phase(workshop: str, key: str) -> int:
+        phases = programme.workshop(workshop).agenda.phases
+        return next(i for i, p in enumerate(phases) if p.key == key)
+
+    ideas = [{"type": "post_idea", "text": f"Forslag {n}"} for n in range(6)]
+    work = {"type": "jump", "phase": phase("staff-day-1", "needs-and-offers")}
+    facilitate(day1, {"type": "start"}, work, *ideas, {"type": "end"})
+    triage = {"type": "jump", "phase": phase("leaders-catalogue", "one-by-one")}
+    facilitate(leaders, {"type": "start"}, triage)
+    joined = client.post(
+        f"/join/{leaders.leader_code}", json={"name": "Lea", "department": "miljo"}
+    )
+    token = joined.json()["token"]
+    with client.websocket_connect(f"/w/{leaders.workshop_id}/ws?token={token}") as socket:
+        assert socket.receive_json()["type"] == "clock"
+        first = socket.receive_text()
+        assert first.count('class="entry triage-entry') == 6
+        assert socket.receive_json()["type"] == "mine"
+        entry = re.findall(r'<li id="entry-[^"]+"[^>]*data-entry="([^"]+)"', first)[2]
+        socket.send_json(
+            {"type": "triage", "entry": entry, "field": "verdict", "value": "start_now",
+             "client_id": "verdict-1"}
+        )  # fmt: skip
+        got = [socket.receive_text() for _ in range(2)]
+    pushed = next(text for text in got if text.startswith("<"))
+    assert json.loads(next(text for text in got if not text.startswith("<")))["type"] == "ack"
+    slug = entry.replace(":", "-")
+    assert set(top_ids(pushed)) == {"triage-progress", "triage-filter", f"entry-{slug}"}
+    assert pushed.count('class="entry triage-entry') == 1 and "1 af 6" in pushed

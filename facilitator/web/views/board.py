@@ -19,13 +19,13 @@ from facilitator.core.board import BoardState, Idea, Member, Theme
 from facilitator.core.machine import Status
 from facilitator.core.visibility import Sight
 from facilitator.core.workshop import WorkshopState
-from facilitator.web.views.memo import Memo
+from facilitator.web.views.memo import Memo, ReprOnce
 
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class IdeaRow:
+@dataclass(frozen=True, repr=False)
+class IdeaRow(ReprOnce):  # kept by identity (``_row``): its repr, a fingerprint's part, once
     id: str
     text: str
     author: str | None  # a name, or None when the viewer may not know it

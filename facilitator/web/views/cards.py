@@ -11,6 +11,8 @@ HTML is found by the very object: a look-up that does not hash a card's every fi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import jinja2
 from jinja2.runtime import Context
 from markupsafe import Markup
@@ -26,15 +28,16 @@ _sections = Pieces("fragments/console_section.html", SECTIONS, part=True)
 
 
 @jinja2.pass_context
-def card_html(context: Context, card: object) -> Markup:
-    """The card's HTML, from the cache or rendered now (called from the templates)."""
-    return _cards.in_workshop(context, (), {"card": card}, inputs=(card,))
+def cards_html(context: Context, cards: Sequence[object]) -> Markup:
+    """The cards' HTML, each from the cache or rendered now, in their order
+    (fragments/console_section.html)."""
+    return _cards.each_in_workshop(context, cards, "card")
 
 
 @jinja2.pass_context
 def section_html(context: Context, section: object, readonly: bool) -> Markup:
     """The section's HTML with its cards, kept or rendered now (fragments/moderation.html)."""
-    values = {"section": section, "readonly": readonly, "card_html": card_html}
+    values = {"section": section, "readonly": readonly, "cards_html": cards_html}
     return _sections.in_workshop(context, (readonly,), values, inputs=(section,))
 
 

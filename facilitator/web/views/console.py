@@ -38,7 +38,7 @@ from facilitator.i18n import N_
 from facilitator.store.tables import Workshop
 from facilitator.web.views.board import IdeaRow, board_context
 from facilitator.web.views.cards import LIMIT as CARDS
-from facilitator.web.views.cards import SECTIONS, card_html, section_html
+from facilitator.web.views.cards import SECTIONS, section_html
 from facilitator.web.views.memo import Memo
 from facilitator.web.views.people import Scene as PeopleScene
 from facilitator.web.views.people import people_view
@@ -463,7 +463,6 @@ def console_view(
             1 for i in state.board.ideas.values() if i.merged_into is None and not i.hidden
         ),
         "preview_roles": (Role.PARTICIPANT.value, Role.LEADER.value, Role.PROJECTOR.value),
-        "card_html": card_html,
         "section_html": section_html,
         "person_row": person_row,
     }

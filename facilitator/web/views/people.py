@@ -12,7 +12,7 @@ from typing import Any, Protocol
 from facilitator.agenda import Agenda, GroupWorkPhase, PlenumPhase, Text
 from facilitator.core.workshop import WorkshopState
 from facilitator.web.views.board import by_group, group_order
-from facilitator.web.views.memo import Memo
+from facilitator.web.views.memo import Memo, Rows
 
 
 class Scene(Protocol):
@@ -78,7 +78,7 @@ def _people_view(scene: Scene, language: str) -> dict[str, Any]:
     groups = dict(state.board.groups.get(phase.key, {})) if phase else {}
     speakers = set(state.board.speakers.get(phase.key, ())) if phase else set()
     names = department_names(scene.departments, language)
-    people = tuple(
+    people = Rows(
         Person(
             id=m.id,
             name=m.name,
@@ -100,7 +100,7 @@ def _people_view(scene: Scene, language: str) -> dict[str, Any]:
         "people": people,
         "people_online": sum(1 for p in people if p.online),
         "group_ids": group_ids,
-        "grouped": {g: tuple(grouped.get(g, ())) for g in group_ids},
+        "grouped": {g: Rows(grouped.get(g, ())) for g in group_ids},
         "ungrouped": tuple(grouped.get(None, ())),
         "names_speakers": names_speakers,
         "forms_groups": isinstance(phase, GroupWorkPhase),

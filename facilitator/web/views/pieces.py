@@ -8,7 +8,8 @@ recently used out first) and shared by the rooms of this process.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+import functools
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
 from jinja2.runtime import Context
@@ -40,16 +41,32 @@ class Pieces:
         that ``key`` and ``inputs`` do not hold). A row kept by identity is found by it: a
         look-up that does not hash the row's every field."""
         language = str(context["lang"])
-
-        def render() -> Markup:
-            template = context.environment.get_template(self.template)
-            html = template.render({**i18n.render_context(language), **values()})
-            return Markup(html.strip() if self.part else html)  # a message starts with "<"
-
-        html = self._kept.get((key, language), inputs, render)
+        html = self._kept.get(
+            (key, language), inputs, lambda: self._render(context, language, values())
+        )
         if self.part:
             register(context, html)
         return html
+
+    def each_in_workshop(self, context: Context, rows: Iterable[object], name: str) -> Markup:
+        """The pieces of ``rows`` joined, each kept by the very row (``memo.Memo``) or rendered
+        now with the row as ``name``: ``in_workshop`` for every row of a list (a section's
+        hundred cards), the language and the workshop found once."""
+        if self.part:
+            raise ValueError("parts are registered one by one: use in_workshop")
+        language, workshop = str(context["lang"]), workshop_id(context)
+        key = ((workshop,), language)
+        found: list[str] = []
+        for row in rows:
+            values = {name: row, "workshop_id": workshop}
+            made = functools.partial(self._render, context, language, values)
+            found.append(self._kept.get(key, (row,), made))
+        return Markup("".join(found))  # each is Markup already: joined, not escaped again
+
+    def _render(self, context: Context, language: str, values: dict[str, Any]) -> Markup:
+        template = context.environment.get_template(self.template)
+        html = template.render({**i18n.render_context(language), **values})
+        return Markup(html.strip() if self.part else html)  # a message starts with "<"
 
     def in_workshop(
         self,

@@ -399,7 +399,7 @@ def test_a_post_renders_the_section_it_lands_in_and_keeps_the_other_sections(day
 def test_a_card_is_rendered_once_per_row_and_again_when_it_changes() -> None:
     cards.clear()
     renderer = Renderer()
-    template = renderer.env.from_string("{% for c in rows %}{{ card_html(c) }}{% endfor %}")
+    template = renderer.env.from_string("{{ cards_html(rows) }}")
     card = Card(
         id="i1",
         text="Én <indgang>",
@@ -416,7 +416,7 @@ def test_a_card_is_rendered_once_per_row_and_again_when_it_changes() -> None:
     )
 
     def render(*rows: Card) -> str:
-        context = {**i18n.render_context("da"), "rows": rows, "card_html": cards.card_html}
+        context = {**i18n.render_context("da"), "rows": rows, "cards_html": cards.cards_html}
         return template.render(context | {"workshop": ROW})
 
     first = render(card)
@@ -426,4 +426,5 @@ def test_a_card_is_rendered_once_per_row_and_again_when_it_changes() -> None:
     assert len(cards._cards) == 1  # the same row: kept, not rendered again
     themed = replace(card, theme="t1", theme_name="Adgang")
     assert "Adgang" in render(themed) and len(cards._cards) == 2
+    assert render(themed, card) == render(themed) + first  # in their order, each kept
     assert 'draggable="true"' not in render(replace(card, readonly=True))

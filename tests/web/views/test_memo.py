@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from facilitator.web.views.memo import Memo
+from dataclasses import dataclass, field
+
+from facilitator.web.views.memo import Memo, ReprOnce, Rows
 
 
 def test_the_same_inputs_give_the_kept_result_without_making_it_again() -> None:
@@ -37,3 +39,25 @@ def test_a_memo_keeps_at_most_its_limit_the_least_recently_used_going_first() ->
     assert len(memo) == 2
     assert memo.get(None, (a,), lambda: 0) == 1
     assert memo.get(None, (b,), lambda: 20) == 20
+
+
+@dataclass(frozen=True, repr=False)
+class Row(ReprOnce):
+    name: str
+    votes: int
+    note: str = field(default="", repr=False)
+
+
+def test_a_kept_row_says_the_dataclass_repr_once_leaving_out_what_it_hides() -> None:
+    row = Row("Én <indgang>", 3, note="not shown")
+    assert repr(row) == "Row(name='Én <indgang>', votes=3)"
+    assert repr(row) is repr(row)  # made once, on the first fingerprint
+    assert row == Row("Én <indgang>", 3, note="not shown") and hash(row) == hash(
+        Row("Én <indgang>", 3, "not shown")
+    )
+
+
+def test_kept_rows_say_the_tuples_repr_once_and_equal_the_tuple() -> None:
+    rows = Rows((Row("a", 1), Row("b", 2)))
+    assert repr(rows) == repr((Row("a", 1), Row("b", 2))) and repr(rows) is repr(rows)
+    assert rows == (Row("a", 1), Row("b", 2)) and len(rows) == 2
