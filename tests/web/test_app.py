@@ -389,7 +389,9 @@ def test_a_verdict_sends_the_leaders_the_entry_and_the_counts_not_the_whole_cata
         phases = programme.workshop(workshop).agenda.phases
         return next(i for i, p in enumerate(phases) if p.key == key)
 
-    ideas = [{"type": "post_idea", "text": f"Forslag {n}"} for n in range(6)]
+    ideas: list[dict[str, object]] = [
+        {"type": "post_idea", "text": f"Forslag {n}"} for n in range(6)
+    ]
     work = {"type": "jump", "phase": phase("staff-day-1", "needs-and-offers")}
     facilitate(day1, {"type": "start"}, work, *ideas, {"type": "end"})
     triage = {"type": "jump", "phase": phase("leaders-catalogue", "one-by-one")}
