@@ -105,11 +105,14 @@ def screen_layers(
     base_url: str,
     now: datetime,
     common: RoleContext | None = None,
+    planned: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """``screen_context`` as ``(shared, own)``, the context being ``shared | own``:
     ``shared`` is ``common.shared``, the same object for every group of the role, and
     ``own`` holds what this view alone shows (its group's board, its group's reflections;
-    the console's and the wall's parts). Twenty groups then differ by their ``own`` only."""
+    the console's and the wall's parts). Twenty groups then differ by their ``own`` only.
+    ``planned``: ``schedule`` for this scene and language, if the caller has it already (the
+    console and the wall show the same one)."""
     group = view_group(scene.state, scene.agenda, actor)
     common = common or role_context(scene, row, actor, language, base_url=base_url, now=now)
     shared = common.shared
@@ -123,8 +126,16 @@ def screen_layers(
         own["join_url"] = join_url(base_url, row)
         own["qr"] = qr_svg(own["join_url"])
         # Planned clock times and how late the day runs (views/schedule.py gives its shape).
-        own["schedule"] = schedule(
-            scene.agenda, scene.state.machine, starts_at=row.starts_at, now=now, language=language
+        own["schedule"] = (
+            planned
+            if planned is not None
+            else schedule(
+                scene.agenda,
+                scene.state.machine,
+                starts_at=row.starts_at,
+                now=now,
+                language=language,
+            )
         )
     if actor.role is Role.FACILITATOR:
         own |= console_view(scene, row, shared | own, language, base_url)
@@ -306,8 +317,27 @@ def live_fragments(
                 lambda: role_context(scene, row, actor, language, base_url=base_url, now=now),
                 shows_presence=presence,
             )
+            planned = None
+            if actor.role in (Role.FACILITATOR, Role.PROJECTOR):  # one schedule for both
+                planned = room.rendered(
+                    ("schedule", language),
+                    lambda: schedule(
+                        scene.agenda,
+                        scene.state.machine,
+                        starts_at=row.starts_at,
+                        now=now,
+                        language=language,
+                    ),
+                )
             shared, own = screen_layers(
-                scene, row, actor, language, base_url=base_url, now=now, common=common
+                scene,
+                row,
+                actor,
+                language,
+                base_url=base_url,
+                now=now,
+                common=common,
+                planned=planned,
             )
         except Exception as exc:
             _log_fault(row.id, "the screen's context", exc)

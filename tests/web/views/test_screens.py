@@ -19,6 +19,7 @@ from facilitator.store import workshops
 from facilitator.store.db import session_scope
 from facilitator.store.tables import Workshop
 from facilitator.web.views import board, screens
+from facilitator.web.views.schedule import schedule
 from tests.support import FakeClock
 
 
@@ -93,6 +94,34 @@ async def test_every_groups_phones_share_one_role_context_and_one_whole_board_pe
         shows = any("Færre skemaer" in part for part in parts)
         assert shows == (person in mates), person  # on the boards of the poster's group only
         assert shows or before[person] == parts
+
+
+async def test_the_console_and_the_wall_share_one_schedule_per_change(
+    engine: Engine, agenda: Agenda, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    room, row, people = await _in_group_work(engine, agenda, clock)
+    made: list[dict[str, Any]] = []
+
+    def counted(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        made.append(schedule(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(screens, "schedule", counted)
+    renderer = Renderer()
+
+    def screens_of_the_room() -> tuple[tuple[str, ...], tuple[str, ...]]:
+        return tuple(
+            screens.live_fragments(
+                renderer, room, row, actor, "da", base_url="http://x", now=clock()
+            )
+            for actor in (FACILITATOR, Actor(Role.PROJECTOR))
+        )  # type: ignore[return-value]
+
+    console, wall = screens_of_the_room()
+    assert len(made) == 1 and console and wall
+    await room.submit(PostIdea(text="Færre skemaer"), people[0], "idea")
+    screens_of_the_room()
+    assert len(made) == 2  # once per change, for both
 
 
 async def test_time_passing_alone_renders_no_phone_again_while_the_countdown_runs(
