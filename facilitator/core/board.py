@@ -319,8 +319,11 @@ def _move(
     placed = state.groups.get(phase.key)
     if placed is None:
         return rules.NO_GROUPS
-    if group not in set(placed.values()):
-        return rules.no_group(group)
+    # The screens name groups upper-cased ("G3"), so a typed name is matched as people see it.
+    typed = group
+    group = next((g for g in set(placed.values()) if g.casefold() == typed.strip().casefold()), "")
+    if not group:
+        return rules.no_group(typed.strip())
     if placed.get(pid) == group:
         return rules.UNCHANGED
     return [ParticipantMoved(at=now, participant=pid, group=group, phase=phase.key)]

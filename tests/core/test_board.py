@@ -752,6 +752,14 @@ def test_moving_a_participant_changes_their_group_for_that_phase_and_their_later
     assert refusal(state, WORK, move, FACILITATOR) == "unchanged"
 
 
+def test_a_group_is_found_by_the_name_the_screens_show_whatever_its_case() -> None:
+    state = run(joined(), WORK, FormGroups(seed=5), FACILITATOR)
+    there = next(g for g in state.groups["work"].values() if g != state.group_of("work", "anna"))
+    typed = f" {there.upper()} "
+    state = run(state, WORK, MoveParticipant(participant="anna", group=typed), FACILITATOR)
+    assert state.group_of("work", "anna") == there
+
+
 def test_moving_needs_groups_a_member_and_an_existing_group() -> None:
     move = MoveParticipant(participant="anna", group="g1")
     assert refusal(joined(), None, move, FACILITATOR) == "not_running"

@@ -258,7 +258,9 @@ def test_beyond_twelve_groups_one_list_of_groups_serves_the_whole_people_table(
     assert groups > 12 and "<select" not in many
     assert many.count("<option") == groups  # one list, not one per person
     assert many.count('list="group-choices"') == len(PEOPLE) + 76
-    assert 'id="move-p00" name="group" list="group-choices" value="g' in many
+    assert (
+        'id="move-p00" name="group" list="group-choices" value="G' in many
+    )  # as the selects show it
 
 
 def test_the_plenums_questions_come_by_upvotes_hidden_last_anonymous_to_everyone(
