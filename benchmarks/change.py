@@ -33,6 +33,7 @@ from facilitator.live.room import Room
 from facilitator.rendering import Renderer
 from facilitator.store.tables import Workshop
 from facilitator.web.views import memo
+from facilitator.web.views.pieces import Pieces
 from facilitator.web.views.screens import live_fragments, personal_message
 
 T0 = datetime(2026, 11, 23, 9, tzinfo=UTC)
@@ -110,7 +111,7 @@ def forget(room: Room) -> None:
     for name, module in list(sys.modules.items()):
         if name.startswith("facilitator.") and module is not None:
             for value in vars(module).values():
-                if isinstance(value, memo.Memo):
+                if isinstance(value, memo.Memo | Pieces):  # a piece is kept too
                     value.clear()
 
 

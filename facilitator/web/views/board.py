@@ -7,6 +7,7 @@ role, never for one person, and what is personal (my votes, my ideas) travels se
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -19,6 +20,7 @@ from facilitator.core.board import BoardState, Idea, Member, Theme
 from facilitator.core.machine import Status
 from facilitator.core.visibility import Sight
 from facilitator.core.workshop import WorkshopState
+from facilitator.web.views.board_items import idea_items
 from facilitator.web.views.memo import Memo, ReprOnce
 
 T = TypeVar("T")
@@ -115,11 +117,30 @@ def whole_board(state: WorkshopState, agenda: Agenda, viewer: Actor) -> WholeBoa
     group: core.board_state) and ``earlier_ideas`` those of earlier phases on the same
     board; in a vote phase every idea of the board is in ``ideas``. After the end the last
     board stays, read-only (``ended``)."""
+    sight = visibility.of(Actor(viewer.role))  # the role's view: nothing personal
+    # Every role but the facilitator's sees the board alike (``Sight.everything``), so the
+    # phones and the wall share one board per change; only whether they may post differs.
+    whole = _boards.get(
+        sight.everything,
+        (state.board, state.machine, agenda),
+        lambda: _whole_board(state, agenda, sight),
+    )
+    ended = whole.context["ended"]
+    phase = shown_phase(state, agenda)
+    may_post = not ended and can_post(phase, viewer)
+    if whole.context["can_post"] == may_post:
+        return whole
+    return dataclasses.replace(whole, context={**whole.context, "can_post": may_post})
+
+
+_boards: Memo[WholeBoard] = Memo(64)  # a change's boards, kept while its roles are told
+
+
+def _whole_board(state: WorkshopState, agenda: Agenda, sight: Sight) -> WholeBoard:
     board = state.board
     ended = state.machine.status is Status.ENDED
     phase = shown_phase(state, agenda)
     key = rules.shown_board(phase)
-    sight = visibility.of(Actor(viewer.role))  # the role's view: nothing personal
     tally: dict[str, int] | None = None
     vote: dict[str, Any] | None = None
     if isinstance(phase, VotePhase):
@@ -166,9 +187,10 @@ def whole_board(state: WorkshopState, agenda: Agenda, viewer: Actor) -> WholeBoa
         "themes": [] if key is None else list(board.themes_of(key)),
         "vote": vote,
         "my_group": None,
-        "can_post": not ended and can_post(phase, viewer),
+        "can_post": False,  # the viewer's: ``whole_board``
         "anonymous_phase": bool(getattr(phase, "anonymous", False)),
         "ended": ended,
+        "idea_items": idea_items,  # each idea's item kept (fragments/board.html)
     }
     return WholeBoard(context, groups, by_group(shown, lambda row: row.group))
 

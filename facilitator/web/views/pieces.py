@@ -48,20 +48,33 @@ class Pieces:
             register(context, html)
         return html
 
-    def each_in_workshop(self, context: Context, rows: Iterable[object], name: str) -> Markup:
+    def each_in_workshop(
+        self,
+        context: Context,
+        rows: Iterable[object],
+        name: str,
+        key: tuple[Hashable, ...] = (),
+        values: dict[str, Any] | None = None,
+    ) -> Markup:
         """The pieces of ``rows`` joined, each kept by the very row (``memo.Memo``) or rendered
         now with the row as ``name``: ``in_workshop`` for every row of a list (a section's
-        hundred cards), the language and the workshop found once."""
+        hundred cards), the language and the workshop found once. ``key`` holds what else
+        the pieces show alike (``values``, given to each render)."""
         if self.part:
             raise ValueError("parts are registered one by one: use in_workshop")
         language, workshop = str(context["lang"]), workshop_id(context)
-        key = ((workshop,), language)
+        full = ((*key, workshop), language)
+        shared = {**(values or {}), "workshop_id": workshop}
         found: list[str] = []
         for row in rows:
-            values = {name: row, "workshop_id": workshop}
-            made = functools.partial(self._render, context, language, values)
-            found.append(self._kept.get(key, (row,), made))
+            made = functools.partial(self._render_row, context, language, shared, name, row)
+            found.append(self._kept.get(full, (row,), made))
         return Markup("".join(found))  # each is Markup already: joined, not escaped again
+
+    def _render_row(
+        self, context: Context, language: str, shared: dict[str, Any], name: str, row: object
+    ) -> Markup:
+        return self._render(context, language, {**shared, name: row})
 
     def _render(self, context: Context, language: str, values: dict[str, Any]) -> Markup:
         template = context.environment.get_template(self.template)

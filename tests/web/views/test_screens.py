@@ -18,7 +18,7 @@ from facilitator.rendering import Renderer
 from facilitator.store import workshops
 from facilitator.store.db import session_scope
 from facilitator.store.tables import Workshop
-from facilitator.web.views import board, screens
+from facilitator.web.views import board, board_items, screens
 from facilitator.web.views.schedule import schedule
 from tests.support import FakeClock
 
@@ -94,6 +94,44 @@ async def test_every_groups_phones_share_one_role_context_and_one_whole_board_pe
         shows = any("Færre skemaer" in part for part in parts)
         assert shows == (person in mates), person  # on the boards of the poster's group only
         assert shows or before[person] == parts
+
+
+async def test_a_post_renders_one_item_on_its_groups_board_and_keeps_the_others(
+    engine: Engine, agenda: Agenda, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    room, row, people = await _in_group_work(engine, agenda, clock)
+    for n, person in enumerate(people[:6]):
+        await room.submit(PostIdea(text=f"Idé {n}"), person, f"idea{n}")
+    renderer = Renderer()
+    _every_phone(renderer, room, row, people, clock)
+    rendered: list[str] = []
+    real = board_items._items._render_row
+
+    def counted(*args: Any) -> Any:
+        rendered.append(args[-1].text)  # the row
+        return real(*args)
+
+    monkeypatch.setattr(board_items._items, "_render_row", counted)
+    await room.submit(PostIdea(text="Færre skemaer"), people[0], "idea")
+    after = _every_phone(renderer, room, row, people, clock)
+    assert rendered == ["Færre skemaer"]  # the group's other items are the ones of before
+    board_of_poster = after[people[0].participant_id or ""][2]
+    assert "Færre skemaer" in board_of_poster and board_of_poster.count('class="idea"') >= 2
+
+
+async def test_the_wall_and_the_phones_share_one_board_per_change_and_only_phones_may_post(
+    engine: Engine, agenda: Agenda, clock: FakeClock
+) -> None:
+    room, _, people = await _in_group_work(engine, agenda, clock)
+    await room.submit(PostIdea(text="Færre skemaer"), people[0], "idea")
+    wall, phone, console = (
+        board.whole_board(room.state, room.agenda, actor)
+        for actor in (Actor(Role.PROJECTOR), people[1], FACILITATOR)
+    )
+    assert wall.context["ideas"] is phone.context["ideas"]  # one board for both roles
+    assert not wall.context["can_post"] and phone.context["can_post"]
+    assert console.context["ideas"] is not phone.context["ideas"]  # it sees hidden ideas too
+    assert console.context["can_post"]
 
 
 async def test_the_console_and_the_wall_share_one_schedule_per_change(
