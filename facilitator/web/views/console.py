@@ -447,8 +447,9 @@ def console_view(
         and state.machine.status is not Status.ENDED
         else None
     )
+    stage = stage_mode(state, agenda)
     context: dict[str, Any] = {
-        "stage": stage_mode(state, agenda),
+        "stage": stage,
         "desk": board_view(state, agenda, board, language),
         "links": links_of(row, base_url),
         "next_phase": None
@@ -459,9 +460,13 @@ def console_view(
         "pulse": pulse_view(state, agenda, phase, language)
         if isinstance(phase, PulsePhase)
         else None,
+        # Only the end shows it: a count in every stage's context would change the kept
+        # stage's fingerprint with every post (1 ms a render at 200 groups).
         "ideas_total": sum(
             1 for i in state.board.ideas.values() if i.merged_into is None and not i.hidden
-        ),
+        )
+        if stage == "ended"
+        else None,
         "preview_roles": (Role.PARTICIPANT.value, Role.LEADER.value, Role.PROJECTOR.value),
         "section_html": section_html,
         "person_row": person_row,

@@ -32,10 +32,12 @@ class Memo(Generic[T]):
     def get(self, key: Hashable, inputs: tuple[object, ...], make: Callable[[], T]) -> T:
         """The result kept for ``key`` and these very ``inputs``, else ``make()`` (which must
         read nothing but them and what ``key`` says)."""
-        full = (key, *map(id, inputs))
-        found = self._kept.get(full)
+        # One input is the common case (a row per idea, hundreds a change): no map for it.
+        full = (key, id(inputs[0])) if len(inputs) == 1 else (key, *map(id, inputs))
+        kept = self._kept
+        found = kept.get(full)
         if found is not None:  # the stored inputs are alive, so these ids are theirs
-            self._kept.move_to_end(full)
+            kept.move_to_end(full)
             return found[1]
         result = make()
         self._kept[full] = (inputs, result)

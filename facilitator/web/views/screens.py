@@ -227,15 +227,17 @@ FRAGMENTS: dict[Role, tuple[str, ...]] = {
 # Fragments that change seldom beside the rest, kept between changes while their fingerprint
 # (rendering.Renderer.fingerprint) holds instead of rendered again for every change: the
 # console's people list (it changes when someone comes, goes or moves, not with every idea),
-# agenda, stage and preview (both list every group: 0.75 ms each at 200 groups), and a phone's
-# fragments, rendered per group: an idea in one group leaves every other group's board as it
-# was. The people's rows say their repr once (``memo.Rows``), so these fingerprints are cheap.
+# agenda, stage and preview (both list every group: 0.75 ms each at 200 groups), its tabs
+# (they count the people online), and a phone's fragments, rendered per group: an idea in one
+# group leaves every other group's board as it was. The people's rows say their repr once
+# (``memo.Rows``), so these fingerprints are cheap.
 KEPT = frozenset(
     {
         "fragments/people.html",
         "fragments/agenda.html",
         "fragments/console_stage.html",
         "fragments/console_preview.html",
+        "fragments/console_tabs.html",
         *PHONE_FRAGMENTS,
     }
 )

@@ -9,10 +9,11 @@ still do not fit.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -43,6 +44,7 @@ from facilitator.core.workshop import WorkshopState
 from facilitator.exports import period_label
 from facilitator.web.views.board import IdeaRow, board_context, by_group, group_order
 from facilitator.web.views.catalogue import VERDICT_LABELS
+from facilitator.web.views.memo import Memo
 from facilitator.web.views.wall_columns import column_html
 
 WALL_VIEWER = Actor(Role.PROJECTOR)
@@ -184,50 +186,31 @@ def _board(
     ``earlier``: the board's ideas from earlier phases, in a column of their own after these
     (their groups were an earlier phase's, so no column of this phase's groups is theirs)."""
     placed = _grouping(state, agenda, phase, board)
-    members = state.board.members
-    group_ids = sorted(set(placed.values()) | {r.group for r in rows if r.group}, key=group_order)
+    heads = _headings.get((), (placed, state.board.members), lambda: _heads(placed, state))
+    group_ids = heads.groups
+    if any(r.group not in heads.names for r in rows if r.group):  # posted, then moved
+        group_ids = sorted({*group_ids, *(r.group for r in rows if r.group)}, key=group_order)
     columns: list[dict[str, Any]] = []
     if group_ids:
-        named = by_group(
-            (pid for pid in placed if pid in members and not members[pid].anonymised),
-            placed.__getitem__,
-        )
         rows_of = by_group(rows, lambda row: row.group)
         for group in group_ids:
-            columns.append(
-                {
-                    "id": group,
-                    "label": group_label(group),
-                    "members": [members[pid].name for pid in named.get(group, ())],
-                    "ideas": [_idea(r) for r in rows_of.get(group, ())],
-                }
-            )
-        loose = [_idea(r) for r in rows if r.group not in group_ids]
+            names = heads.names.get(group, ())
+            columns.append(_column(group, group_label(group), names, rows_of.get(group, ())))
+        shown = set(group_ids)
+        loose = [r for r in rows if r.group not in shown]
         if loose:
-            columns.append({"id": "none", "label": None, "members": [], "ideas": loose})
+            columns.append(_column("none", None, (), loose))
         layout = "groups"
         longest_group = max((len(c["ideas"]) for c in columns[: len(group_ids)]), default=0)
         narrow = bool(loose) and 2 * len(loose) <= longest_group
     else:
         # Dealt out in turn, so that a new idea joins the end of one column and moves no other.
-        ideas = [_idea(r) for r in rows]
-        count = flow_columns(len(ideas))
-        columns = [
-            {"id": f"flow{n + 1}", "label": None, "members": [], "ideas": ideas[n::count]}
-            for n in range(count)
-        ]
+        count = flow_columns(len(rows))
+        columns = [_column(f"flow{n + 1}", None, (), rows[n::count]) for n in range(count)]
         layout = "flow"
         narrow = False
     if earlier:
-        columns.append(
-            {
-                "id": "earlier",
-                "label": None,
-                "earlier": True,
-                "members": [],
-                "ideas": [_idea(r) for r in earlier],
-            }
-        )
+        columns.append(_column("earlier", None, (), earlier, earlier=True))
     longest = max((len(c["ideas"]) for c in columns), default=0)
     return {
         "layout": layout,
@@ -236,6 +219,56 @@ def _board(
         "density": density(longest, len(columns) - (1 if narrow else 0)),
         "loose_narrow": narrow,  # a column for few ideas in no group: narrower than the rest
     }
+
+
+@dataclass(frozen=True)
+class _Heads:
+    """The groups people were placed in, in order, and each group's members' names."""
+
+    groups: list[str]
+    names: dict[str, tuple[str, ...]]
+
+
+# The groups' heads are made again when people or groups change, not for every idea.
+_headings: Memo[_Heads] = Memo(256)
+
+
+def _heads(placed: Mapping[str, str], state: WorkshopState) -> _Heads:
+    members = state.board.members
+    named = by_group(
+        (pid for pid in placed if pid in members and not members[pid].anonymised),
+        placed.__getitem__,
+    )
+    groups = sorted(set(placed.values()), key=group_order)
+    return _Heads(groups, {g: tuple(members[pid].name for pid in named.get(g, ())) for g in groups})
+
+
+# Each column kept while its ideas are the very rows of before (rows are kept by identity:
+# ``board._row``) and its heading and members are the same: a post makes the one column it
+# lands in, not the wall's two hundred (and ``wall_columns`` finds a kept column's HTML by it).
+_columns: Memo[dict[str, Any]] = Memo(4_000)
+
+
+def _column(
+    column_id: str,
+    label: str | None,
+    members: tuple[str, ...],
+    rows: Sequence[IdeaRow],
+    earlier: bool = False,
+) -> dict[str, Any]:
+    """One column of the wall's board (fragments/wall_column.html shows it); never changed
+    once made."""
+    return _columns.get(
+        (column_id, label, members, earlier),
+        tuple(rows),
+        lambda: {
+            "id": column_id,
+            "label": label,
+            "members": list(members),
+            "ideas": [_idea(r) for r in rows],
+            **({"earlier": True} if earlier else {}),
+        },
+    )
 
 
 def _grouping(
@@ -276,6 +309,7 @@ def _idea(row: IdeaRow) -> dict[str, Any]:
     return shown if row.votes is None else {**shown, "votes": row.votes}  # only once revealed
 
 
+@functools.lru_cache(maxsize=4096)  # a few hundred group ids, each asked on every change
 def group_label(group: str) -> str:
     """``g3`` → ``3`` (the template says "Group 3"); another id as it is, upper-cased."""
     found = re.fullmatch(r"g(\d+)", group)

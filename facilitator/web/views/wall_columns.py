@@ -12,6 +12,7 @@ import jinja2
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from facilitator.web.views.memo import Memo
 from facilitator.web.views.pieces import Pieces
 
 LIMIT = 4_000  # columns kept; a column is a few kilobytes at most
@@ -25,12 +26,19 @@ def column_key(column: Mapping[str, Any], layout: str) -> Hashable:
     return (layout, column["id"], column["label"], earlier, tuple(column["members"]), ideas)
 
 
+# A column is kept by identity where it is made (``wall._column``), so its key is too: the
+# content key is made once per column, not for the wall's every column on every change (and a
+# column made again with the same content still finds its HTML by that key).
+_keys: Memo[Hashable] = Memo(LIMIT)
+
+
 @jinja2.pass_context
 def column_html(context: Context, column: Mapping[str, Any], layout: str) -> Markup:
     """The column's HTML, kept or rendered now (called from fragments/wall_board.html)."""
-    key = column_key(column, layout)
+    key = _keys.get(layout, (column,), lambda: column_key(column, layout))
     return _columns.html(context, key, lambda: {"column": column, "layout": layout})
 
 
 def clear() -> None:
     _columns.clear()
+    _keys.clear()

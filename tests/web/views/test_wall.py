@@ -175,12 +175,17 @@ def test_forty_ideas_in_four_groups_become_four_named_columns_and_one_without(
     assert board["count"] == 40 and board["density"] == 4
 
 
-def test_an_idea_in_one_group_renders_that_groups_column_and_keeps_the_others(
-    day1: Agenda,
-) -> None:
+def _with_an_idea_each(day1: Agenda) -> tuple[Play, list[Actor]]:
     play, people = _in_four_groups(day1)
     for n, person in enumerate(people):
         play.do({"type": "post_idea", "text": f"Idé {n}"}, person)
+    return play, people
+
+
+def test_an_idea_in_one_group_renders_that_groups_column_and_keeps_the_others(
+    day1: Agenda,
+) -> None:
+    play, people = _with_an_idea_each(day1)
     wall_columns.clear()
     before = _render(RENDERER, play, "da")
     assert len(wall_columns._columns) == 4  # one piece per group's column
@@ -191,6 +196,19 @@ def test_an_idea_in_one_group_renders_that_groups_column_and_keeps_the_others(
     assert _render(RENDERER, play, "en") != after and len(wall_columns._columns) == 9
     wall_columns.clear()
     assert _render(RENDERER, play, "da") == after  # kept pieces are what a fresh render makes
+
+
+def test_an_idea_in_one_group_makes_that_groups_column_and_the_others_are_the_very_ones_of_before(
+    day1: Agenda,
+) -> None:
+    play, people = _with_an_idea_each(day1)
+    before = play.wall()["board"]["columns"]
+    play.do({"type": "post_idea", "text": "Én indgang mere"}, people[0])
+    after = play.wall()["board"]["columns"]
+    changed = [n for n, (old, new) in enumerate(zip(before, after, strict=True)) if old is not new]
+    assert len(changed) == 1  # the poster's group's column; its HTML is found by the others'
+    assert "Én indgang mere" in [i["text"] for i in after[changed[0]]["ideas"]]
+    assert [c["members"] for c in after] == [c["members"] for c in before]
 
 
 def test_without_groups_the_ideas_share_columns_by_their_number(day2: Agenda) -> None:
