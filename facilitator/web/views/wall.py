@@ -45,7 +45,7 @@ from facilitator.exports import period_label
 from facilitator.web.views.board import IdeaRow, board_context, by_group, group_order
 from facilitator.web.views.catalogue import VERDICT_LABELS
 from facilitator.web.views.memo import Memo
-from facilitator.web.views.wall_columns import column_html
+from facilitator.web.views.wall_columns import columns_html
 
 WALL_VIEWER = Actor(Role.PROJECTOR)
 _LOCALES = {"da": "da_DK", "en": "en_GB"}  # as i18n formats dates and times
@@ -106,7 +106,7 @@ def wall_context(
         else:
             earlier = _earlier(state, agenda, key, board.get("earlier_ideas", ()))
             wall["board"] = _board(state, agenda, phase, rows, key, earlier)
-    return {"wall": wall, "wall_column": column_html}
+    return {"wall": wall, "wall_columns": columns_html}
 
 
 def _revealed_vote(state: WorkshopState, agenda: Agenda, board: str) -> VotePhase | None:
