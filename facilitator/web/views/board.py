@@ -8,6 +8,7 @@ role, never for one person, and what is personal (my votes, my ideas) travels se
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -168,10 +169,7 @@ def _whole_board(state: WorkshopState, agenda: Agenda, sight: Sight) -> WholeBoa
     taken = {i.id for i in ideas}  # a set: a list here made every render quadratic
     earlier = [i for i in standing if i.id not in taken]
 
-    everything = sight.everything
-
-    def rows(chosen: list[Idea]) -> list[IdeaRow]:
-        return [_row(board, i, sight, everything, tally, parts.get(i.id, ())) for i in chosen]
+    rows = _rows_maker(board, sight, tally, parts)
 
     groups, members = _members.get(
         None, (board.groups, board.members, phase), lambda: _group_members(board, phase)
@@ -219,22 +217,35 @@ ROWS = 20_000
 _rows: Memo[IdeaRow] = Memo(ROWS)
 
 
-def _row(
+def _rows_maker(
     board: BoardState,
-    idea: Idea,
     sight: Sight,
-    everything: bool,
     tally: dict[str, int] | None,
-    parts: tuple[str, ...],
-) -> IdeaRow:
-    votes = None if tally is None else tally.get(idea.id, 0)
-    member = board.members.get(idea.author)
-    theme = board.themes.get(idea.theme) if idea.theme else None
-    return _rows.get(
-        (everything, votes, parts),
-        (idea, member, theme),
-        lambda: _make_row(idea, sight, member, theme, votes, parts),
-    )
+    parts: dict[str, tuple[str, ...]],
+) -> Callable[[list[Idea]], list[IdeaRow]]:
+    """``rows(ideas)``: each idea's row, kept or made now. One loop with its look-ups bound
+    once: it runs for every idea twice a change (1.4 µs an idea as a call per row)."""
+    everything = sight.everything
+    members, themes, kept = board.members.get, board.themes.get, _rows.get
+    no_parts: tuple[str, ...] = ()
+
+    def rows(chosen: list[Idea]) -> list[IdeaRow]:
+        made = []
+        for idea in chosen:
+            votes = None if tally is None else tally.get(idea.id, 0)
+            member = members(idea.author)
+            theme = themes(idea.theme) if idea.theme else None
+            merged = parts.get(idea.id, no_parts) if parts else no_parts
+            made.append(
+                kept(
+                    (everything, votes, merged),
+                    (idea, member, theme),
+                    functools.partial(_make_row, idea, sight, member, theme, votes, merged),
+                )
+            )
+        return made
+
+    return rows
 
 
 def _make_row(
