@@ -19,6 +19,13 @@ class _Person(Protocol):
     def department(self) -> str: ...
 
 
+def group_number(group: str) -> str:
+    """What every screen and export calls a group: ``g3`` is "3" (said "Group 3"), another id
+    upper-cased. Groups are formed as ``g1``, ``g2`` …: the id is for machines."""
+    digits = group[1:]
+    return digits if group[:1] == "g" and digits.isdigit() else group.upper()
+
+
 def group_count(members: int, size: int) -> int:
     """``round(members / size)``, at least one, halves rounded up: Python's ``round`` rounds
     halves to even, which would make 10 people in fours two groups but 14 people four."""

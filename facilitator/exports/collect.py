@@ -7,6 +7,7 @@ from sqlmodel import Session, col, select
 
 from facilitator.agenda import Text
 from facilitator.clock import Clock
+from facilitator.core.groups import group_number
 from facilitator.i18n import gettext
 from facilitator.store.tables import ProgrammeRow, Workshop
 from facilitator.store.workshops import agenda_of, departments_of, restore
@@ -66,7 +67,7 @@ def export_data(session: Session, *, workshop: Workshop, language: str, clock: C
             text=entry.text,
             origin=entry.origin,
             origin_title=titles.get(entry.origin, entry.origin),
-            group=group_label.format(group=entry.group.upper()) if entry.group else None,
+            group=group_label.format(group=group_number(entry.group)) if entry.group else None,
             votes=entry.votes,
             theme=entry.theme,
             verdict=entry.verdict.value if entry.verdict else None,

@@ -16,6 +16,7 @@ from starlette.routing import Route
 from facilitator import i18n
 from facilitator.agenda import Role
 from facilitator.core.actors import Actor
+from facilitator.core.groups import group_number
 from facilitator.web.errors import NotFound
 from facilitator.web.pages import who
 from facilitator.web.render import language_of, page
@@ -48,7 +49,7 @@ async def preview(request: Request) -> Response:
     context |= preview_context(scene, role, group)
     label = i18n.gettext(language, _LABELS[role])
     if group is not None:
-        label += " · " + i18n.gettext(language, "Group {group}").format(group=group.upper())
+        label += " · " + i18n.gettext(language, "Group {group}").format(group=group_number(group))
     context |= {
         "preview_role": role.value,
         "preview_label": label,

@@ -413,7 +413,9 @@ async def test_the_preview_shows_what_a_participant_of_a_group_sees(
     await page.click("#console-tabs a[data-tab=preview]")
     await page.select_option("#preview-group", groups[0])
     frame = page.frame_locator("#preview-frame")
-    await expect(frame.locator(".preview-banner")).to_contain_text(groups[0].upper())
+    await expect(frame.locator(".preview-banner")).to_contain_text(
+        f"Gruppe {groups[0][1:]}"
+    )  # as the wall and phones say
     await expect(frame.locator("#board .idea")).to_have_count(len(first))
     for text in first:
         await expect(frame.locator("#board")).to_contain_text(text)

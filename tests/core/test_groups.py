@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from facilitator.core.board import Member
-from facilitator.core.groups import form_groups, group_count
+from facilitator.core.groups import form_groups, group_count, group_number
 
 DEPARTMENTS = ("Miljø", "Beskæftigelse", "Plan", "Social", "Borgerservice")
 
@@ -118,3 +118,10 @@ def test_each_department_spreads_over_as_many_groups_as_it_can_and_evenly(
         counts = [sum(departments[pid] == department for pid in ids) for ids in groups.values()]
         assert sum(1 for n in counts if n) == min(total, len(groups))
         assert max(counts) - min(counts) <= 1
+
+
+def test_a_group_is_named_by_its_number_and_another_id_upper_cased() -> None:
+    assert [group_number(g) for g in ("g3", "g12", "red", "gx", "G4")] == [
+        "3", "12", "RED", "GX", "G4",
+    ]  # fmt: skip
+    assert all(group_number(g).isdigit() for g in form_groups(twenty(), 4, "department", 1))

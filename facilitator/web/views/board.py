@@ -18,6 +18,7 @@ from facilitator.core import board_rules as rules
 from facilitator.core import visibility
 from facilitator.core.actors import Actor
 from facilitator.core.board import BoardState, Idea, Member, Theme
+from facilitator.core.groups import group_number
 from facilitator.core.machine import Status
 from facilitator.core.visibility import Sight
 from facilitator.core.workshop import WorkshopState
@@ -94,6 +95,7 @@ def group_board(whole: WholeBoard, group: str) -> dict[str, Any]:
         "groups": placed or sorted({r.group for r in shown if r.group}, key=group_order),
         "ungrouped": bool(placed) and any(r.group is None for r in shown),
         "my_group": group,
+        "my_group_number": group_number(group),  # as every screen names it
     }
 
 
@@ -185,6 +187,7 @@ def _whole_board(state: WorkshopState, agenda: Agenda, sight: Sight) -> WholeBoa
         "themes": [] if key is None else list(board.themes_of(key)),
         "vote": vote,
         "my_group": None,
+        "my_group_number": None,
         "can_post": False,  # the viewer's: ``whole_board``
         "anonymous_phase": bool(getattr(phase, "anonymous", False)),
         "ended": ended,

@@ -9,6 +9,7 @@ from facilitator.agenda import Agenda, GroupWorkPhase, LeaderPanelPhase, LeaderT
 from facilitator.core import visibility
 from facilitator.core.actors import Actor
 from facilitator.core.catalogue import CatalogueState, Entry, Revision, Verdict
+from facilitator.core.groups import group_number
 from facilitator.core.visibility import Sight
 from facilitator.core.workshop import WorkshopState
 from facilitator.exports import period_label
@@ -97,7 +98,7 @@ def _row(
         "origin": entry.origin,
         "origin_title": titles.get(entry.origin, ""),
         "group": entry.group,
-        "group_number": entry.group[1:] if entry.group and entry.group[1:].isdigit() else None,
+        "group_number": group_number(entry.group) if entry.group else None,
         # Where the core hands entries on with their author (None: not known, or anonymous).
         "author": getattr(entry, "author_name", None),
         "votes": entry.votes,

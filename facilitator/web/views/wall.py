@@ -9,9 +9,7 @@ still do not fit.
 
 from __future__ import annotations
 
-import functools
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -36,6 +34,7 @@ from facilitator.agenda import (
 )
 from facilitator.core.actors import Actor
 from facilitator.core.catalogue_state import Entry
+from facilitator.core.groups import group_number
 from facilitator.core.machine import Status
 from facilitator.core.poll_state import results as poll_results
 from facilitator.core.pulse_results import measurement_result
@@ -195,7 +194,7 @@ def _board(
         rows_of = by_group(rows, lambda row: row.group)
         for group in group_ids:
             names = heads.names.get(group, ())
-            columns.append(_column(group, group_label(group), names, rows_of.get(group, ())))
+            columns.append(_column(group, group_number(group), names, rows_of.get(group, ())))
         shown = set(group_ids)
         loose = [r for r in rows if r.group not in shown]
         if loose:
@@ -307,13 +306,6 @@ def _earlier(
 def _idea(row: IdeaRow) -> dict[str, Any]:
     shown = {"id": row.id, "text": row.text, "theme": row.theme_name}
     return shown if row.votes is None else {**shown, "votes": row.votes}  # only once revealed
-
-
-@functools.lru_cache(maxsize=4096)  # a few hundred group ids, each asked on every change
-def group_label(group: str) -> str:
-    """``g3`` → ``3`` (the template says "Group 3"); another id as it is, upper-cased."""
-    found = re.fullmatch(r"g(\d+)", group)
-    return found[1] if found else group.upper()
 
 
 def flow_columns(ideas: int) -> int:

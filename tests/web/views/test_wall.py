@@ -15,7 +15,7 @@ from facilitator.core.errors import Refusal
 from facilitator.core.workshop import COMMANDS, Sources, WorkshopState, decide, fold
 from facilitator.rendering import Renderer
 from facilitator.web.views import wall_columns
-from facilitator.web.views.wall import density, flow_columns, group_label, signed, wall_context
+from facilitator.web.views.wall import density, flow_columns, signed, wall_context
 
 T0 = datetime(2026, 11, 23, 9, tzinfo=UTC)
 RENDERER = Renderer()
@@ -226,7 +226,6 @@ def test_without_groups_the_ideas_share_columns_by_their_number(day2: Agenda) ->
     ]  # fmt: skip
     assert density(3, 1) == 1 and density(12, 4) == 4 and density(40, 8) == 5
     assert (signed(20), signed(0), signed(-60)) == ("+20", "0", "\u221260")
-    assert group_label("g12") == "12" and group_label("red") == "RED"
 
 
 def test_commitments_each_sees_only_of_their_own_are_only_counted_on_the_wall(
