@@ -20,13 +20,13 @@ _columns = Pieces("fragments/wall_column.html", LIMIT, part=True)
 
 
 def column_key(column: Mapping[str, Any], layout: str) -> Hashable:
-    """All that a column shows (``wall._board`` makes its dict), and the board's layout."""
+    """All that a column shows (``wall_board._column`` makes its dict), and its layout."""
     ideas = tuple((i["id"], i["text"], i["theme"], i.get("votes")) for i in column["ideas"])
     earlier = bool(column.get("earlier"))
     return (layout, column["id"], column["label"], earlier, tuple(column["members"]), ideas)
 
 
-# A column is kept by identity where it is made (``wall._column``), so its key is too: the
+# A column is kept by identity where it is made (``wall_board._column``), so its key is too: the
 # content key is made once per column, not for the wall's every column on every change (and a
 # column made again with the same content still finds its HTML by that key).
 _keys: Memo[Hashable] = Memo(LIMIT)

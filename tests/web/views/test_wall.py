@@ -1,5 +1,6 @@
-"""The wall's context (web/views/wall.py): what the projector shows in each phase, built from
-what the whole room may see, played through the core with the real agendas."""
+"""The wall's context (web/views/wall.py, its board in wall_board.py): what the projector
+shows in each phase, built from what the whole room may see, played through the core with
+the real agendas."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from facilitator.core.errors import Refusal
 from facilitator.core.workshop import COMMANDS, Sources, WorkshopState, decide, fold
 from facilitator.rendering import Renderer
 from facilitator.web.views import wall_columns
-from facilitator.web.views.wall import density, flow_columns, signed, wall_context
+from facilitator.web.views.wall import signed, wall_context
+from facilitator.web.views.wall_board import density, flow_columns
 
 T0 = datetime(2026, 11, 23, 9, tzinfo=UTC)
 RENDERER = Renderer()
