@@ -1,32 +1,28 @@
 """The console's context (web/views/console.py), built from states the core decided: the board by
-theme, counts kept back until revealed, the people by department name, the plenum's questions
-by upvotes, a poll's and a pulse's answers so far, the links and codes, and the card cache."""
+theme, counts kept back until revealed, the plenum's questions by upvotes, a poll's and a
+pulse's answers so far, the links and codes, and the card cache (the people table:
+test_people.py)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 
 from facilitator import i18n
-from facilitator.agenda import Agenda, PlenumPhase, PollPhase, Programme, PulsePhase, Role
-from facilitator.core.actors import FACILITATOR, Actor
+from facilitator.agenda import PlenumPhase, PollPhase, Programme, PulsePhase, Role
+from facilitator.core.actors import FACILITATOR
 from facilitator.core.board_messages import (
     AssignTheme,
     CreateTheme,
     FormGroups,
     HideIdea,
-    Join,
     MergeIdeas,
     PostIdea,
     RevealVotes,
     Vote,
 )
-from facilitator.core.commands import End, JumpTo, Start
-from facilitator.core.errors import Refusal
-from facilitator.core.people_messages import NameSpeakers
+from facilitator.core.commands import End
 from facilitator.core.poll_messages import AnswerPoll
 from facilitator.core.pulse_messages import AnswerPulse, ClosePulse
 from facilitator.core.question_messages import (
@@ -36,11 +32,9 @@ from facilitator.core.question_messages import (
     ShowQuestion,
     UpvoteQuestion,
 )
-from facilitator.core.workshop import Command, WorkshopState, decide, fold
 from facilitator.rendering import Renderer
 from facilitator.store.tables import Workshop
 from facilitator.web.views import cards
-from facilitator.web.views.board import board_context
 from facilitator.web.views.console import (
     Card,
     board_view,
@@ -52,60 +46,8 @@ from facilitator.web.views.console import (
     pulse_view,
     stage_mode,
 )
-from facilitator.web.views.people import people_view
-from facilitator.web.views.screens import Scene, screen_context
-
-T0 = datetime(2026, 11, 23, 9, tzinfo=UTC)
-DEPARTMENTS = {
-    "miljo": {"da": "Miljø", "en": "Environment"},
-    "plan-og-byg": {"da": "Plan og Byg", "en": "Planning and Building"},
-}
-PEOPLE = {"anna": "miljo", "bo": "plan-og-byg", "cai": "miljo", "dorte": "plan-og-byg"}
-ROW = Workshop(
-    id="a" * 32,
-    programme_id="p" * 32,
-    key="staff-day-1",
-    agenda={},
-    join_code="JOIN42",
-    leader_code="LEAD42",
-    guest_code="GUEST4",
-    facilitator_token="f" * 24,
-    projector_token="p" * 24,
-)
-
-
-class Day:
-    """A workshop driven through the core, as a room would."""
-
-    def __init__(self, agenda: Agenda) -> None:
-        self.agenda = agenda
-        self.state = WorkshopState.initial([p.minutes for p in agenda.phases])
-        self.n = 0
-        for person, department in PEOPLE.items():
-            self.do(Join(name=person.title(), department=department), person, person)
-
-    def do(self, command: Command, who: str | None = None, made: str | None = None) -> str:
-        """Apply ``command`` (from member ``who``, else the facilitator); the id it makes."""
-        self.n += 1
-        made = made or f"c{self.n}"
-        actor = FACILITATOR if who is None else Actor(Role.PARTICIPANT, who)
-        decided = decide(self.state, self.agenda, command, actor, T0, made)
-        assert not isinstance(decided, Refusal), decided
-        self.state = fold(self.state, decided)
-        return made
-
-    def go(self, key: str) -> None:
-        if self.state.machine.phase is None:
-            self.do(Start())
-        index = next(i for i, p in enumerate(self.agenda.phases) if p.key == key)
-        if self.state.machine.phase != index:
-            self.do(JumpTo(phase=index))
-
-    def scene(self, online: frozenset[str] = frozenset()) -> Scene:
-        return Scene(self.state, self.agenda, online, DEPARTMENTS, {})
-
-    def board(self) -> dict[str, Any]:
-        return board_context(self.state, self.agenda, FACILITATOR, None)
+from facilitator.web.views.screens import screen_context
+from tests.web.views.driven import PEOPLE, ROW, T0, Day
 
 
 @pytest.fixture
@@ -186,36 +128,6 @@ def test_after_the_end_the_last_board_stays_read_only(day: Day) -> None:
     assert stage_mode(day.state, day.agenda) == "ended"
 
 
-def test_people_show_their_department_by_name_their_group_and_who_speaks(day: Day) -> None:
-    day.go("needs-and-offers")
-    day.do(FormGroups(seed=1))
-    people = people_view(day.scene(frozenset({"anna"})), "en")
-    anna = next(p for p in people["people"] if p.id == "anna")
-    assert anna.department == "Environment" and anna.online and anna.group is not None
-    assert people["people_online"] == 1 and people["forms_groups"]
-    assert sorted(people["group_ids"]) == sorted({p.group for p in people["people"]})
-    assert not people["names_speakers"]
-    day.go("business-voices")
-    day.do(NameSpeakers(participants=("bo",)))
-    people = people_view(day.scene(), "da")
-    assert [p.name for p in people["speakers"]] == ["Bo"]
-    assert next(p for p in people["people"] if p.id == "bo").department == "Plan og Byg"
-    assert people["names_speakers"] and people["group_ids"] == []
-
-
-def test_the_people_rows_are_made_again_when_people_change_not_for_every_idea(day: Day) -> None:
-    day.go("needs-and-offers")
-    day.do(FormGroups(seed=1))
-    online = frozenset({"anna"})
-    rows = people_view(day.scene(online), "da")["people"]
-    day.do(PostIdea(text="Én indgang"), "anna")
-    assert people_view(day.scene(online), "da")["people"] is rows  # kept: nobody changed
-    assert people_view(day.scene(online | {"bo"}), "da")["people"] != rows  # Bo came online
-    day.do(Join(name="Eva", department="miljo"), "eva", "eva")
-    assert "Eva" in [p.name for p in people_view(day.scene(online), "da")["people"]]
-    assert people_view(day.scene(online), "en")["people"][0].department == "Environment"
-
-
 def test_a_post_makes_one_new_card_and_the_others_are_the_very_cards_of_before(day: Day) -> None:
     day.go("needs-and-offers")
     for n, who in enumerate(PEOPLE):
@@ -233,34 +145,6 @@ def test_a_post_makes_one_new_card_and_the_others_are_the_very_cards_of_before(d
     assert all(new[i] is old[i] for i in old)  # kept by identity: their HTML is found by it
     assert after.sections[1] is before.sections[1]  # the themed section did not change
     assert after.sections[0] is not before.sections[0]  # the post landed in "no theme"
-
-
-def test_beyond_twelve_groups_one_list_of_groups_serves_the_whole_people_table(
-    day: Day,
-) -> None:
-    renderer = Renderer()
-
-    def people_table() -> tuple[str, dict[str, Any]]:
-        context = screen_context(
-            day.scene(), ROW, FACILITATOR, "da", base_url="http://laptop", now=T0
-        )
-        return renderer.render("fragments/people.html", context, "da"), context
-
-    day.go("needs-and-offers")
-    day.do(FormGroups(seed=1))
-    few, context = people_table()
-    assert len(context["group_ids"]) <= 12 and few.count("<select") == len(PEOPLE)
-    for n in range(76):
-        day.do(Join(name=f"Deltager {n}", department="miljo"), f"p{n:02}", f"p{n:02}")
-    day.do(FormGroups(seed=2))
-    many, context = people_table()
-    groups = len(context["group_ids"])
-    assert groups > 12 and "<select" not in many
-    assert many.count("<option") == groups  # one list, not one per person
-    assert many.count('list="group-choices"') == len(PEOPLE) + 76
-    assert (
-        'id="move-p00" name="group" list="group-choices" value="G' in many
-    )  # as the selects show it
 
 
 def test_the_plenums_questions_come_by_upvotes_hidden_last_anonymous_to_everyone(
