@@ -54,7 +54,7 @@ from facilitator.core.board_messages import (
 )
 from facilitator.core.board_state import BoardState, Idea, Member, Theme, evolve
 from facilitator.core.errors import Refusal
-from facilitator.core.groups import form_groups
+from facilitator.core.groups import form_groups, group_number
 
 __all__ = ["BoardState", "Idea", "Member", "Theme", "decide", "evolve"]
 
@@ -319,11 +319,16 @@ def _move(
     placed = state.groups.get(phase.key)
     if placed is None:
         return rules.NO_GROUPS
-    # The screens name groups upper-cased ("G3"), so a typed name is matched as people see it.
-    typed = group
-    group = next((g for g in set(placed.values()) if g.casefold() == typed.strip().casefold()), "")
+    # A group typed as people see it: "G3" (the console's lists), "3" (the wall, the phones).
+    typed = group.strip()
+    group = next((g for g in set(placed.values()) if _names(g, typed)), "")
     if not group:
-        return rules.no_group(typed.strip())
+        return rules.no_group(typed)
     if placed.get(pid) == group:
         return rules.UNCHANGED
     return [ParticipantMoved(at=now, participant=pid, group=group, phase=phase.key)]
+
+
+def _names(group: str, typed: str) -> bool:
+    """Whether ``typed`` names ``group``: its id in any case, or its number."""
+    return typed.casefold() in (group.casefold(), group_number(group).casefold())

@@ -29,7 +29,7 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True, repr=False)
-class IdeaRow(ReprOnce):  # kept by identity (``_row``): its repr, a fingerprint's part, once
+class IdeaRow(ReprOnce):  # kept by identity (``_rows``): its repr, a fingerprint's part, once
     id: str
     text: str
     author: str | None  # a name, or None when the viewer may not know it

@@ -1,7 +1,7 @@
 """A phone's board in kept pieces (``views.pieces``): each idea rendered once per row and the
 way it is shown, so a post renders one item on a group's board, not the board's every idea.
 
-An item's HTML depends on its row (``board.IdeaRow``, kept by identity: ``board._row``), on
+An item's HTML depends on its row (``board.IdeaRow``, kept by identity: ``board._rows``), on
 how the board shows ideas (``Item``), the workshop (its command address) and the language,
 and on nothing else.
 """

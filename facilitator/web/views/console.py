@@ -210,7 +210,7 @@ def _section(theme: str, name: str, cards: tuple[Card, ...], hidden: bool = Fals
 _sections: Memo[Section] = Memo(SECTIONS)
 
 
-# Each idea's card, kept while its row (kept by identity: ``board._row``) and its idea are the
+# Each idea's card, kept while its row (kept by identity: ``board._rows``) and its idea are the
 # same objects, so that an unchanged card is the very object its rendered HTML is kept by.
 _cards: Memo[Card] = Memo(CARDS)
 

@@ -107,7 +107,7 @@ def _heads(placed: Mapping[str, str], state: WorkshopState) -> _Heads:
 
 
 # Each column kept while its ideas are the very rows of before (rows are kept by identity:
-# ``board._row``) and its heading and members are the same: a post makes the one column it
+# ``board._rows``) and its heading and members are the same: a post makes the one column it
 # lands in, not the wall's two hundred (and ``wall_columns`` finds a kept column's HTML by it).
 _columns: Memo[dict[str, Any]] = Memo(4_000)
 
