@@ -12,7 +12,7 @@ from tests.browser.support import (
     laptop,
     phone,
     screenshot,
-    serious_violations,
+    violations,
 )
 from tests.support import LiveServer
 
@@ -74,7 +74,7 @@ async def test_leaders_triage_together_and_the_panel_reveal_appears_on_a_phone(
     await expect(
         second.locator("#catalogue li.entry").nth(1).locator("select[name=verdict]")
     ).to_have_value("await")
-    assert await serious_violations(first) == [], "triage"
+    assert await violations(first) == [], "triage"
     await screenshot(first, "leader-triage")
     await facilitate(live_server, 2, {"type": "end"})
 
@@ -99,6 +99,6 @@ async def test_leaders_triage_together_and_the_panel_reveal_appears_on_a_phone(
     assert "Fast kontaktperson" not in await staff.locator("#catalogue").inner_text()
     await decision.locator("button[value=react]").first.click()
     await expect(leader.locator("#catalogue li.entry.revealed")).to_contain_text("1")
-    assert await serious_violations(staff) == [], "panel on a phone"
+    assert await violations(staff) == [], "panel on a phone"
     await screenshot(staff, "phone-panel")
     await screenshot(leader, "leader-panel")
