@@ -281,6 +281,6 @@ def _settle(future: Confirmation) -> None:
 async def _shut(pubsub: PubSub) -> None:
     """Close a listening connection and its pool, whatever state they are in."""
     with contextlib.suppress(Exception):
-        await pubsub.aclose()  # type: ignore[no-untyped-call]
+        await pubsub.aclose()
     with contextlib.suppress(Exception):
         await pubsub.connection_pool.disconnect()
