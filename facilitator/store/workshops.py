@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Connection, bindparam, delete, event, insert, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import QueryableAttribute, defer
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
@@ -24,7 +25,7 @@ from facilitator.core.events import AgendaRevised, MachineEvent
 from facilitator.core.machine import MachineState, PhaseClock, Status
 from facilitator.core.text import scrubbed_value, storable_value
 from facilitator.core.workshop import EVENTS, Event, WorkshopState, fold
-from facilitator.store.prepared import Prepared
+from facilitator.store.prepared import Count, Prepared, batched
 from facilitator.store.tables import (
     JournalEntry,
     Participant,
@@ -223,50 +224,58 @@ def record(
     """
     last = seq + len(events)
     machine = after.machine
-    claimed = _CLAIM.run(
-        connection,
-        {
-            "workshop": workshop_id,
-            "old": seq,
-            "new": last,
-            "status": machine.status.value,
-            "phase": machine.phase,
-            "since": machine.since,
-        },
-    )
-    if claimed != 1:
-        raise StaleWriter(workshop_id)
     revised = [event for event in events if isinstance(event, AgendaRevised)]
+    kept = min((event.kept for event in revised), default=len(machine.clocks))
+    claimed: Count | None = None
+    try:
+        with batched(connection):  # one round trip to PostgreSQL; the claim checked after it
+            claimed = _CLAIM.start(
+                connection,
+                {
+                    "workshop": workshop_id,
+                    "old": seq,
+                    "new": last,
+                    "status": machine.status.value,
+                    "phase": machine.phase,
+                    "since": machine.since,
+                },
+            )
+            _write_changed_clocks(connection, workshop_id, before.machine, machine, upto=kept)
+            _JOURNAL.run_many(
+                connection,
+                [
+                    {
+                        "workshop_id": workshop_id,
+                        "seq": seq + offset,
+                        "type": event.type,
+                        "payload": event.model_dump(mode="json", exclude={"type", "at"}),
+                        "actor_role": actor.role.value,
+                        "actor_id": actor.participant_id,
+                        "at": event.at,
+                    }
+                    for offset, event in enumerate(events, start=1)
+                ],
+            )
+            if client_id is not None:
+                _RECEIPT.run(
+                    connection,
+                    {
+                        "workshop_id": workshop_id,
+                        "client_id": client_id,
+                        "seq": last,
+                        "result": {"seq": last},
+                        "at": now,
+                    },
+                )
+    except IntegrityError:
+        # A writer that lost the race also collides with the winner's journal entries.
+        if claimed is not None and int(claimed) != 1:
+            raise StaleWriter(workshop_id) from None
+        raise
+    if int(claimed) != 1:
+        raise StaleWriter(workshop_id)  # the transaction is rolled back, the rows with it
     if revised:
         _write_revision(connection, workshop_id, revised[-1], machine)
-    kept = min((event.kept for event in revised), default=len(machine.clocks))
-    _write_changed_clocks(connection, workshop_id, before.machine, machine, upto=kept)
-    _JOURNAL.run_many(
-        connection,
-        [
-            {
-                "workshop_id": workshop_id,
-                "seq": seq + offset,
-                "type": event.type,
-                "payload": event.model_dump(mode="json", exclude={"type", "at"}),
-                "actor_role": actor.role.value,
-                "actor_id": actor.participant_id,
-                "at": event.at,
-            }
-            for offset, event in enumerate(events, start=1)
-        ],
-    )
-    if client_id is not None:
-        _RECEIPT.run(
-            connection,
-            {
-                "workshop_id": workshop_id,
-                "client_id": client_id,
-                "seq": last,
-                "result": {"seq": last},
-                "at": now,
-            },
-        )
     return last
 
 
