@@ -175,7 +175,11 @@ def socket_url(server: Server, token: str, *, page: bool = False) -> str:
 
 
 def open_socket(url: str, **options: Any) -> ClientConnection:
-    connection: ClientConnection = connect(url, compression=None, open_timeout=10, **options)
+    # No keepalive pings: their payload comes from the random module, in a thread of
+    # websockets' own, and Hypothesis warns when that happens while it draws an example.
+    connection: ClientConnection = connect(
+        url, compression=None, open_timeout=10, ping_interval=None, **options
+    )
     return connection
 
 
