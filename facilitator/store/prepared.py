@@ -10,9 +10,9 @@ Database errors come out as SQLAlchemy's own exception classes, so callers catch
 
 ``batched`` sends the statements run inside it in one round trip on PostgreSQL (psycopg's
 pipeline mode) and reads their results at its end: a post's write is then two round trips
-(the statements, the commit) instead of five, and on a server a round trip costs more than
-the statements (figures: docs/performance.md). SQLite runs in process: there it changes
-nothing.
+(the statements, the commit) instead of five, and with the database on another host each
+round trip costs more than the statements (figures: docs/performance.md, tenth stop).
+SQLite runs in process: there it changes nothing.
 """
 
 from __future__ import annotations
