@@ -17,7 +17,7 @@ import logging
 import uuid
 from collections import deque
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from typing import Protocol, TypeVar, cast
+from typing import TypeVar, cast
 
 from sqlalchemy import Engine
 
@@ -35,6 +35,7 @@ from facilitator.live.changes import (
     WorkshopNotFound,
 )
 from facilitator.live.hub import Hub
+from facilitator.live.listeners import Listener, Listeners
 from facilitator.live.locked import RECENT
 from facilitator.live.memory_hub import Subscription
 from facilitator.live.presence import Presence
@@ -55,22 +56,6 @@ _MISSING = object()
 T = TypeVar("T")
 
 __all__ = ["Accepted", "ExtraRows", "Outcome", "Room", "WorkshopNotFound", "channel"]
-
-
-class Listener(Protocol):
-    """A socket of this process that follows a room (``web.socket.ClientSocket``).
-
-    The room calls these on the event loop, right after its state has moved; they queue
-    what their client should receive and return without waiting.
-    """
-
-    shows_presence: bool
-
-    def advance(self) -> None:
-        """The room has moved on (or its people came or went): send what is new."""
-
-    def reset(self) -> None:
-        """The room's history was rewritten (an erasure): send a fresh view."""
 
 
 def channel(workshop_id: str) -> str:
@@ -115,7 +100,7 @@ class Room:
         self.workshop_titles: Mapping[str, Mapping[str, str]] = workshop_titles or {}
         # Participant id → the home reflection they share with their group.
         self.shared_reflections: Mapping[str, str] = shared_reflections or {}
-        self.listeners: set[Listener] = set()
+        self.listeners = Listeners()  # told turn by turn: the people's screens first
         self._name = uuid.uuid4().hex  # tells this room's own notices from others' on the hub
         # Names the unbroken history this room holds in memory. A client catches up by seq
         # only within one epoch: after a restart (or an erasure) a seq it saw may have been

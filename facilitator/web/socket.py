@@ -25,6 +25,7 @@ from facilitator.core.actors import Actor
 from facilitator.core.board_messages import ParticipantAnonymised
 from facilitator.core.errors import Refusal
 from facilitator.core.workshop import Event
+from facilitator.live.listeners import CONSOLE, PEOPLE, WALL
 from facilitator.live.outbox import Outbox
 from facilitator.live.room import Accepted, Room
 from facilitator.rendering import changes
@@ -134,6 +135,7 @@ class ClientSocket:
         self.bucket = TokenBucket(limits.command_rate, limits.command_burst)
         self.close_code = 1000
         self.shows_presence = actor.role is Role.FACILITATOR and not json_mode
+        self.turn = _turn(actor.role, json_mode)
         self.person = actor.participant_id
 
     async def run(self) -> None:
@@ -358,6 +360,14 @@ class ClientSocket:
             "code": code,
             "error": i18n.gettext(self.language, msgid),
         }
+
+
+def _turn(role: Role, json_mode: bool) -> int:
+    """When a telling pass comes to this socket (``live.listeners``): a JSON client's
+    events are encoded once for all, so it goes with the people's phones."""
+    if json_mode or role not in (Role.FACILITATOR, Role.PROJECTOR):
+        return PEOPLE
+    return CONSOLE if role is Role.FACILITATOR else WALL
 
 
 def _json(message: dict[str, Any]) -> str:

@@ -11,6 +11,7 @@ from facilitator.core.actors import FACILITATOR, Actor
 from facilitator.core.commands import Extend, Next, Pause, Start
 from facilitator.core.errors import Refusal
 from facilitator.core.machine import Status
+from facilitator.live.listeners import CONSOLE, PEOPLE, WALL
 from facilitator.live.memory_hub import MemoryHub
 from facilitator.live.room import Accepted, Room, channel
 from facilitator.store import workshops
@@ -116,13 +117,24 @@ async def test_the_events_after_a_seq_come_from_memory_in_order_and_complete(
 class Ear:
     """A listener as a socket is one: it notes what the room tells it, and when."""
 
-    def __init__(self, room: Room, *, shows_presence: bool = False) -> None:
+    def __init__(
+        self,
+        room: Room,
+        *,
+        shows_presence: bool = False,
+        turn: int = PEOPLE,
+        told: list[Ear] | None = None,
+    ) -> None:
         self.room = room
         self.shows_presence = shows_presence
+        self.turn = turn
         self.heard: list[tuple[str, int]] = []
+        self.told = told  # where it notes itself when told, beside the others
 
     def advance(self) -> None:
         self.heard.append(("advance", self.room.seq))
+        if self.told is not None:
+            self.told.append(self)
 
     def reset(self) -> None:
         self.heard.append(("reset", self.room.seq))
@@ -142,6 +154,22 @@ async def test_every_listener_hears_of_a_committed_change_at_once_and_of_a_refus
     await room.submit(Extend(minutes=1), FACILITATOR, "more")
     assert ears[0].heard == [("advance", 2)]
     assert ears[1].heard == [("advance", 2), ("advance", 3)]
+
+
+async def test_the_peoples_screens_are_told_first_then_the_wall_then_the_console(
+    engine: Engine, agenda: Agenda, clock: FakeClock
+) -> None:
+    room = new_room(engine, agenda, clock, MemoryHub())
+    told: list[Ear] = []
+    console = Ear(room, turn=CONSOLE, told=told)
+    wall = Ear(room, turn=WALL, told=told)
+    phones = [Ear(room, told=told) for _ in range(5)]
+    for ear in (console, wall, *phones):  # the screens opened first, as in a real room
+        room.attach(ear, None)
+    await room.submit(Start(), FACILITATOR, "start")
+    assert set(told[:5]) == set(phones) and told[5:] == [wall, console]
+    room.detach(wall, None)
+    assert len(room.listeners) == 6 and wall not in room.listeners
 
 
 class SlowDisk(Committer):
