@@ -10,6 +10,7 @@ from facilitator.agenda import Agenda
 from facilitator.core.machine import MachineState, Status
 from facilitator.core.workshop import WorkshopState
 from facilitator.store.tables import Workshop
+from facilitator.web.views.memo import Memo, Rows
 
 
 @dataclass(frozen=True)
@@ -38,26 +39,7 @@ def agenda_context(
     agenda: Agenda, state: WorkshopState, now: datetime, language: str
 ) -> dict[str, Any]:
     machine = state.machine
-    rows = []
-    for index, phase in enumerate(agenda.phases):
-        if machine.phase is None or machine.status is Status.LOBBY:
-            where = "upcoming"
-        elif index == machine.phase and machine.status is not Status.ENDED:
-            where = "current"
-        elif index < machine.phase or machine.status is Status.ENDED:
-            where = "done"
-        else:
-            where = "upcoming"
-        rows.append(
-            PhaseRow(
-                index=index,
-                number=index + 1,
-                title=phase.title.get(language),
-                kind=phase.kind.value,
-                minutes=phase.minutes,
-                state=where,
-            )
-        )
+    rows = phase_rows(agenda, machine, language)
     current = agenda.phases[machine.phase] if machine.phase is not None else None
     return {
         "agenda_title": agenda.title.get(language),
@@ -88,3 +70,37 @@ def console_context(
         "base_url": base_url,
         **agenda_context(agenda, state, now, language),
     }
+
+
+# A post leaves the machine as it was: the rows are then the same object (and say their repr
+# once), not a row per phase made again for every role on every change.
+_rows: Memo[Rows] = Memo(256)
+
+
+def phase_rows(agenda: Agenda, machine: MachineState, language: str) -> Rows:
+    """A row per phase of the agenda: where the day is in it."""
+    return _rows.get(language, (agenda, machine), lambda: _phase_rows(agenda, machine, language))
+
+
+def _phase_rows(agenda: Agenda, machine: MachineState, language: str) -> Rows:
+    rows = []
+    for index, phase in enumerate(agenda.phases):
+        if machine.phase is None or machine.status is Status.LOBBY:
+            where = "upcoming"
+        elif index == machine.phase and machine.status is not Status.ENDED:
+            where = "current"
+        elif index < machine.phase or machine.status is Status.ENDED:
+            where = "done"
+        else:
+            where = "upcoming"
+        rows.append(
+            PhaseRow(
+                index=index,
+                number=index + 1,
+                title=phase.title.get(language),
+                kind=phase.kind.value,
+                minutes=phase.minutes,
+                state=where,
+            )
+        )
+    return Rows(rows)

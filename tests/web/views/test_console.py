@@ -22,7 +22,7 @@ from facilitator.core.board_messages import (
     RevealVotes,
     Vote,
 )
-from facilitator.core.commands import End
+from facilitator.core.commands import End, Next
 from facilitator.core.poll_messages import AnswerPoll
 from facilitator.core.pulse_messages import AnswerPulse, ClosePulse
 from facilitator.core.question_messages import (
@@ -35,6 +35,7 @@ from facilitator.core.question_messages import (
 from facilitator.rendering import Renderer
 from facilitator.store.tables import Workshop
 from facilitator.web.views import cards
+from facilitator.web.views.agenda import console_context
 from facilitator.web.views.console import (
     Card,
     board_view,
@@ -325,3 +326,17 @@ def test_a_card_is_rendered_once_per_row_and_again_when_it_changes() -> None:
     assert "Adgang" in render(themed) and len(cards._cards) == 2
     assert render(themed, card) == render(themed) + first  # in their order, each kept
     assert 'draggable="true"' not in render(replace(card, readonly=True))
+
+
+def test_a_post_leaves_the_agendas_rows_as_they_were_and_a_new_phase_makes_them_anew(
+    day: Day,
+) -> None:
+    day.go("needs-and-offers")
+    before = console_context(day.agenda, day.state, ROW, T0, "da", "http://laptop")["phases"]
+    day.do(PostIdea(text="Én indgang"), "anna")
+    after = console_context(day.agenda, day.state, ROW, T0, "da", "http://laptop")["phases"]
+    assert after is before  # kept by the machine's identity: the same rows, their repr once
+    day.do(Next())
+    moved = console_context(day.agenda, day.state, ROW, T0, "da", "http://laptop")["phases"]
+    current = [row.index for row in moved if row.state == "current"]
+    assert moved is not before and current == [day.state.machine.phase]
