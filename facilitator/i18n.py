@@ -199,14 +199,28 @@ def render_context(language: str) -> dict[str, object]:
     }
 
 
+PLAIN_MESSAGES = 2048  # per language: the templates' own messages, with room to spare
+
+
 @cache
 def _template_callables(language: str) -> tuple[Callable[..., str], Callable[..., str]]:
     catalog = translations(language)
 
     # Jinja2's newstyle semantics: the translation is always %-formatted with the keyword
     # arguments, and is Markup under autoescape, so the arguments are escaped and it is not.
+    # A message without variables is the same Markup every time: a console's render asks
+    # for some forty of them, and making and formatting each again cost more than finding it.
+    plain: dict[str, Markup] = {}
+
     @jinja2.pass_eval_context
     def template_gettext(eval_ctx: EvalContext, message: str, /, **variables: Any) -> str:
+        if not variables and eval_ctx.autoescape:
+            found = plain.get(message)
+            if found is None:
+                found = Markup(catalog.gettext(message)) % variables
+                if len(plain) < PLAIN_MESSAGES:
+                    plain[message] = found
+            return found
         text = catalog.gettext(message)
         return (Markup(text) if eval_ctx.autoescape else text) % variables
 

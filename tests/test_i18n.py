@@ -247,6 +247,14 @@ def test_newstyle_gettext_escapes_arguments_not_the_translation() -> None:
     assert text == "<i>!"
 
 
+def test_a_message_without_variables_renders_the_same_each_time_and_unescaped() -> None:
+    env = environment()
+    template = env.from_string("{{ _('Board') }} {{ _('50%% <b>done</b>') }}")
+    first = [template.render(i18n.render_context(language)) for language in ("da", "en")]
+    again = [template.render(i18n.render_context(language)) for language in ("da", "en")]
+    assert first == again == ["Tavle 50% <b>done</b>", "Board 50% <b>done</b>"]
+
+
 def test_rendering_without_a_language_fails_loudly() -> None:
     env = environment()
     with pytest.raises(jinja2.UndefinedError):
