@@ -28,23 +28,20 @@ from facilitator.agenda import (
     VotePhase,
 )
 from facilitator.core import visibility
-from facilitator.core.actors import FACILITATOR, Actor
+from facilitator.core.actors import Actor
 from facilitator.core.board import BoardState, Idea
 from facilitator.core.machine import Status
-from facilitator.core.poll_state import results as poll_results
-from facilitator.core.pulse_results import measurement_result
 from facilitator.core.workshop import WorkshopState
 from facilitator.i18n import N_
 from facilitator.store.tables import Workshop
 from facilitator.web.views.board import IdeaRow, board_context
 from facilitator.web.views.cards import LIMIT as CARDS
 from facilitator.web.views.cards import SECTIONS, section_html
+from facilitator.web.views.console_answers import eligible, plenum_view, poll_view, pulse_view
 from facilitator.web.views.memo import Memo
 from facilitator.web.views.people import Scene as PeopleScene
 from facilitator.web.views.people import people_view
 from facilitator.web.views.people_rows import person_row
-
-SIGHT = visibility.of(FACILITATOR)
 
 
 class Scene(PeopleScene, Protocol):
@@ -173,7 +170,7 @@ def _vote_info(state: WorkshopState, agenda: Agenda, board: Mapping[str, Any]) -
         revealed=bool(vote["revealed"]),
         budget=int(vote["budget"]),
         voters=sum(1 for ballot in ballots.values() if any(ballot.values())),
-        eligible=0 if phase is None else _eligible(state, phase),
+        eligible=0 if phase is None else eligible(state, phase),
         cast=sum(sum(ballot.values()) for ballot in ballots.values()),
     )
 
@@ -238,113 +235,6 @@ def _make_card(
         earlier=earlier,
         readonly=ended,
     )
-
-
-# --- plenum, poll and pulse -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class QuestionRow:
-    id: str
-    text: str
-    by: str | None  # the asker's name; None when anonymous (to the facilitator too)
-    from_facilitator: bool
-    votes: int
-    approved: bool
-    hidden: bool
-    answered: bool
-    on_wall: bool
-
-
-def plenum_view(state: WorkshopState, phase: PlenumPhase, language: str) -> dict[str, Any]:
-    """The plenum under way: its speakers, and its questions, most upvoted first (hidden
-    ones last), with what the facilitator may do to each."""
-    members = state.board.members
-    wall = state.questions.wall
-    asked = [q for q in SIGHT.questions(state.questions) if q.phase == phase.key]
-    asked.sort(key=lambda q: q.hidden)  # stable: the ranking stands among the shown
-    rows = []
-    for q in asked:
-        asker = SIGHT.question_asker(q)
-        rows.append(
-            QuestionRow(
-                id=q.id,
-                text=q.text,
-                by=members[asker].name if asker is not None and asker in members else None,
-                from_facilitator=asker == "facilitator",
-                votes=q.votes,
-                approved=q.approved,
-                hidden=q.hidden,
-                answered=q.answered,
-                on_wall=wall == q.id,
-            )
-        )
-    speakers = state.board.speakers.get(phase.key, ())
-    return {
-        "speaker": phase.speaker.get(language) if phase.speaker else "",
-        "speakers": [members[s].name for s in speakers if s in members],
-        "takes_questions": phase.questions,
-        "moderated": phase.moderated_questions,
-        "anonymous": phase.anonymous_questions,
-        "questions": tuple(rows),
-        "waiting": sum(1 for r in rows if not r.approved and not r.hidden),
-        "wall": wall,
-    }
-
-
-def _eligible(state: WorkshopState, phase: Phase) -> int:
-    """How many members may answer in the phase (its actors)."""
-    roles = {role.value for role in phase.actors}
-    return sum(1 for m in state.board.members.values() if m.role in roles)
-
-
-def poll_view(state: WorkshopState, phase: PollPhase, language: str) -> dict[str, Any]:
-    """A poll under way: answers so far and what they add up to (the facilitator may see
-    them at any time; the console shows them only on purpose until the reveal)."""
-    given = state.polls.of(phase.key)
-    found = poll_results(phase, given)
-    counts = found.counts or {}
-    distribution = found.distribution or {}
-    return {
-        "question": phase.question.get(language),
-        "answer": phase.answer,
-        "answered": found.answered,
-        "eligible": _eligible(state, phase),
-        "revealed": phase.key in state.polls.revealed,
-        "options": [(o.label.get(language), counts.get(o.key, 0)) for o in phase.options],
-        "distribution": sorted(distribution.items()),
-        "mean": found.mean,
-        "texts": found.texts or (),
-        "low": phase.scale.low.get(language) if phase.scale else "",
-        "high": phase.scale.high.get(language) if phase.scale else "",
-    }
-
-
-def pulse_view(
-    state: WorkshopState, agenda: Agenda, phase: PulsePhase, language: str
-) -> dict[str, Any] | None:
-    """A pulse under way: answers so far, the minimum, and once closed the results (the same
-    as everyone's: the facilitator has no earlier look)."""
-    pulse = agenda.pulse
-    if pulse is None:
-        return None
-    key = phase.measurement
-    measurement = pulse.measurement(key)
-    given = state.pulse.of(key)
-    closed = key in state.pulse.closed
-    result = measurement_result(pulse, key, given.values(), closed=closed)
-    texts = {item.key: item.text.get(language) for item in pulse.items}
-    return {
-        "title": measurement.title.get(language) if measurement else key,
-        "answered": len(given),
-        "eligible": _eligible(state, phase),
-        "minimum": pulse.minimum_answers,
-        "closed": closed,
-        "shown": result.shown,
-        "items": [(texts.get(r.item, r.item), r.mean, r.spread, r.n) for r in result.items],
-        "recommend": result.recommend,
-        "why": result.why,
-    }
 
 
 # --- links and codes --------------------------------------------------------------------------
