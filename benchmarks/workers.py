@@ -171,6 +171,23 @@ class Workshop:
         self.posts: list[int] = []  # the post numbers made in this workshop
 
 
+async def groups_seen(ws: str, token: str, pattern: re.Pattern[str]) -> dict[str, str]:
+    """Who is in which group, as a new socket's snapshot shows it. The socket may land on a
+    worker whose room has not yet heard of form_groups (it hears over Redis a moment after
+    the ack), so it looks again until the groups are there."""
+    for _ in range(100):
+        looker = Probe(f"{ws}?protocol=json&token={token}", 0, pattern, Tally())
+        await looker.open()
+        await looker.close()
+        view = (looker.snapshot or {}).get("view", {})
+        phase = (view.get("phase") or {}).get("key")
+        groups: dict[str, str] | None = (view.get("groups") or {}).get(phase)
+        if groups:
+            return groups
+        await asyncio.sleep(0.05)
+    raise RuntimeError("no socket's snapshot showed the groups within 5 s")
+
+
 async def bench(args: argparse.Namespace) -> int:
     total = args.workshops * args.people
     raise_open_files(total * 2 + args.workshops * 4 + 512)
@@ -218,11 +235,7 @@ async def bench(args: argparse.Namespace) -> int:
             if reply.get("type") != "ack":
                 raise RuntimeError(f"workshop {n}: form_groups refused: {reply}")
             await driver.close()
-            looker = Probe(f"{ws}?protocol=json&token={token}", 0, pattern, Tally())
-            await looker.open()
-            await looker.close()
-            view = (looker.snapshot or {}).get("view", {})
-            group_of: dict[str, str] = view["groups"][view["phase"]["key"]]
+            group_of = await groups_seen(ws, token, pattern)
             console = Screen(f"{ws}?token={token}", args.posts, pattern, tally)
             workshop = Workshop(n, day.workshop_id, console)
             for participant, phone_token in people:
