@@ -279,6 +279,7 @@ class Result:
     warmup: int = 0  # posts sent before these, not counted
     round: int = 0
     latencies_ms: list[float] = field(default_factory=list)
+    by_screen_ms: dict[str, list[float]] = field(default_factory=dict)  # name → latencies
     missing: int = 0
     wall_s: float = 0.0
     posting_s: float = 0.0
@@ -294,11 +295,7 @@ class Result:
     notes: list[str] = field(default_factory=list)
 
     def quantile(self, q: float) -> float | None:
-        if not self.latencies_ms:
-            return None
-        ordered = sorted(self.latencies_ms)
-        rank = max(1, min(len(ordered), round(q * len(ordered) + 0.5)))  # nearest rank
-        return ordered[rank - 1]
+        return nearest_rank(self.latencies_ms, q)
 
     @property
     def messages_per_s(self) -> float | None:
@@ -462,6 +459,7 @@ async def post_and_wait(
                 result.missing += 1
             else:
                 result.latencies_ms.append((arrived - stamp) * 1000)
+                result.by_screen_ms.setdefault(probe.name, []).append((arrived - stamp) * 1000)
                 last = max(last, arrived)
     result.wall_s = last - first
     refused = [r for p in posters for r in p.refused]
@@ -766,6 +764,14 @@ async def _run_ours(
             result, server, receivers, senders, tally, prefix, args.spacing_ms / 1000, audience
         )
         if screens:
+            result.notes.append(
+                "p50 / p99 ms by screen: "
+                + ", ".join(
+                    f"{'the phones' if name == 'receiver' else name} "
+                    f"{ms(nearest_rank(found, 0.5))} / {ms(nearest_rank(found, 0.99))}"
+                    for name, found in result.by_screen_ms.items()
+                )
+            )
             typical = statistics.median(p.last_fragment for p in receivers[: -len(screens)])
             result.notes.append(
                 f"last fragment (characters): a phone's {typical / 1024:.1f} KiB (median), "
@@ -1017,6 +1023,13 @@ def machine_facts(load: tuple[float, float, float]) -> list[str]:
 
 def cpu_ms(seconds: float | None, posts: int) -> str:
     return "-" if seconds is None else f"{seconds * 1000 / posts:.1f} ms/post"
+
+
+def nearest_rank(values: Sequence[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(1, min(len(ordered), round(q * len(ordered) + 0.5))) - 1]
 
 
 def ms(value: float | None) -> str:
