@@ -32,6 +32,7 @@ from typing import Any
 from facilitator import i18n
 from facilitator.agenda import Agenda
 from facilitator.core.machine import MachineState, Status
+from facilitator.web.views.memo import Memo
 
 BEHIND = i18n.N_("{minutes} min behind schedule")
 AHEAD = i18n.N_("{minutes} min ahead of schedule")
@@ -40,6 +41,30 @@ NO_PLAN = i18n.N_("No start time set")
 
 
 def schedule(
+    agenda: Agenda,
+    machine: MachineState,
+    *,
+    starts_at: datetime | None,
+    now: datetime,
+    language: str,
+) -> dict[str, Any]:
+    """The schedule as of ``now``. While a phase runs within its time, nothing in it depends
+    on ``now`` (the phase is expected to end at its deadline), so it is kept by the machine's
+    identity: the console and the wall ask for it on every change, and a post leaves the
+    machine as it was. Paused, over time, or before the start it moves with the clock."""
+    if machine.status is Status.RUNNING and machine.time_left(now) > 0:
+        return _steady.get(
+            (starts_at, language),
+            (agenda, machine),
+            lambda: _schedule(agenda, machine, starts_at=starts_at, now=now, language=language),
+        )
+    return _schedule(agenda, machine, starts_at=starts_at, now=now, language=language)
+
+
+_steady: Memo[dict[str, Any]] = Memo(256)
+
+
+def _schedule(
     agenda: Agenda,
     machine: MachineState,
     *,

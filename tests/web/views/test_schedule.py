@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from facilitator.agenda import Agenda
@@ -78,3 +79,20 @@ def test_an_ended_workshop_says_how_late_it_ended(agenda: Agenda) -> None:
     state = run(agenda, (START, Start()), (done, End()))
     shown = schedule(agenda, state.machine, starts_at=START, now=done, language="da")
     assert shown["delay_minutes"] == 20 and shown["expected_end"] == "15.55"
+
+
+def test_a_phase_running_in_its_time_gives_one_schedule_whatever_the_clock_says(
+    agenda: Agenda,
+) -> None:
+    state = run(agenda, (START, Start()))
+    minutes = agenda.phases[0].minutes
+    early, later = START + timedelta(seconds=5), START + timedelta(minutes=minutes - 1)
+    first = schedule(agenda, state.machine, starts_at=START, now=early, language="da")
+    again = schedule(agenda, state.machine, starts_at=START, now=later, language="da")
+    assert again is first  # kept: a post on the console and the wall leaves it as it was
+    unkept = replace(state.machine)  # an equal machine, not the same: made anew, at ``later``
+    fresh = schedule(agenda, unkept, starts_at=START, now=later, language="da")
+    assert fresh is not first and fresh == first  # what the clock says now, too
+    over = START + timedelta(minutes=minutes + 7)
+    late = schedule(agenda, state.machine, starts_at=START, now=over, language="da")
+    assert late["delay_minutes"] == 7 and late["state"] == "behind"  # over time: it moves
